@@ -1,0 +1,270 @@
+#include "engineio/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+namespace confab::engineio {
+
+namespace {
+HttpResponse bad_request() { return HttpResponse::error(400, 3, "Bad request"); }
+}  // namespace
+
+Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
+                 TransportKind transport, HttpRequest handshake, ClosedFn on_closed)
+    : io_(io),
+      sid_(std::move(sid)),
+      config_(config),
+      transport_(transport),
+      handshake_(std::move(handshake)),
+      on_closed_(std::move(on_closed)),
+      timer_(io) {
+  handshake_.body.clear();
+}
+
+Session::~Session() = default;
+
+std::string Session::open_packet_json() const {
+  nlohmann::json upgrades = nlohmann::json::array();
+  if (transport_ == TransportKind::polling && config_.allow_upgrades) upgrades.push_back("websocket");
+  return nlohmann::json{{"sid", sid_},
+                        {"upgrades", upgrades},
+                        {"pingInterval", config_.ping_interval.count()},
+                        {"pingTimeout", config_.ping_timeout.count()},
+                        {"maxPayload", config_.max_payload}}
+      .dump();
+}
+
+void Session::start(std::shared_ptr<WsChannel> ws) {
+  if (ws) {
+    ws_ = std::move(ws);
+    ws_->send(encode_text(Packet::of(PacketType::open, open_packet_json())), false);
+  }
+  schedule_ping();
+}
+
+void Session::send(std::string data, bool binary) {
+  if (state_ != State::open) return;
+  enqueue(Packet{PacketType::message, std::move(data), binary});
+}
+
+void Session::enqueue(Packet p) {
+  if (transport_ == TransportKind::websocket && ws_) {
+    ws_->send(p.binary ? std::move(p.data) : encode_text(p), p.binary);
+    return;
+  }
+  queue_.push_back(std::move(p));
+  if (pending_poll_) schedule_flush();
+}
+
+// Posting the flush lets everything one handler sends leave in one poll response.
+void Session::schedule_flush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  boost::asio::post(io_, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->flush();
+  });
+}
+
+void Session::flush() {
+  flush_scheduled_ = false;
+  if (pending_poll_ && !queue_.empty()) respond_poll(std::exchange(queue_, {}));
+}
+
+void Session::respond_poll(std::vector<Packet> packets) {
+  PollResponder respond = std::move(*pending_poll_);
+  pending_poll_.reset();
+  respond(HttpResponse::text(encode_payload(packets)));
+}
+
+void Session::on_poll(PollResponder respond) {
+  auto self = shared_from_this();
+  if (state_ == State::closing) {
+    queue_.push_back(Packet::of(PacketType::close));
+    respond(HttpResponse::text(encode_payload(std::exchange(queue_, {}))));
+    release();
+    return;
+  }
+  if (state_ != State::open || transport_ != TransportKind::polling) {
+    respond(bad_request());
+    return;
+  }
+  if (pending_poll_) {  // two concurrent GETs: a broken client, as the protocol says
+    respond(bad_request());
+    finish_close("transport error", Packet::of(PacketType::close));
+    return;
+  }
+  if (!queue_.empty()) {
+    respond(HttpResponse::text(encode_payload(std::exchange(queue_, {}))));
+  } else if (upgrading()) {
+    respond(HttpResponse::text(encode_text(Packet::of(PacketType::noop))));
+  } else {
+    pending_poll_ = std::move(respond);
+  }
+}
+
+HttpResponse Session::on_post(std::string_view body) {
+  auto self = shared_from_this();
+  if (state_ == State::closing) return HttpResponse::text("ok");
+  if (state_ != State::open || transport_ != TransportKind::polling) return bad_request();
+  if (body.size() > config_.max_payload) {
+    finish_close("transport error", std::nullopt);
+    return HttpResponse::error(413, 3, "Payload too large");
+  }
+  auto packets = decode_payload(body);
+  if (!packets) {
+    finish_close("parse error", std::nullopt);
+    return bad_request();
+  }
+  for (Packet& p : *packets) {
+    if (state_ != State::open) break;
+    handle_packet(std::move(p));
+  }
+  return HttpResponse::text("ok");
+}
+
+void Session::on_poll_aborted() {
+  pending_poll_.reset();
+  finish_close("transport close", std::nullopt);
+}
+
+void Session::on_ws_frame(std::string_view frame, bool binary) {
+  auto self = shared_from_this();
+  if (state_ != State::open) return;
+  if (binary) {
+    handle_packet(decode_binary(frame));
+    return;
+  }
+  auto packet = decode_text(frame);
+  if (!packet) {
+    finish_close("parse error", std::nullopt);
+    return;
+  }
+  handle_packet(std::move(*packet));
+}
+
+void Session::on_ws_closed() {
+  ws_.reset();
+  finish_close("transport close", std::nullopt);
+}
+
+bool Session::begin_probe(std::shared_ptr<WsChannel> probe) {
+  if (state_ != State::open || transport_ != TransportKind::polling || probe_ ||
+      !config_.allow_upgrades) {
+    return false;
+  }
+  probe_ = std::move(probe);
+  return true;
+}
+
+void Session::on_probe_frame(const WsChannel* probe, std::string_view frame) {
+  if (probe == nullptr || probe != probe_.get() || state_ != State::open) return;
+  auto self = shared_from_this();
+  if (frame == "2probe") {
+    probe_->send("3probe", false);
+    // A held GET must end so that the client can pause polling and send the upgrade.
+    if (pending_poll_) {
+      respond_poll(queue_.empty() ? std::vector{Packet::of(PacketType::noop)} : std::exchange(queue_, {}));
+    }
+  } else if (frame == "5") {
+    if (pending_poll_) respond_poll({Packet::of(PacketType::noop)});
+    transport_ = TransportKind::websocket;
+    ws_ = std::move(probe_);
+    for (Packet& p : std::exchange(queue_, {})) enqueue(std::move(p));
+  }
+}
+
+void Session::on_probe_closed(const WsChannel* probe) {
+  if (probe != nullptr && probe == probe_.get()) probe_.reset();
+}
+
+void Session::handle_packet(Packet p) {
+  switch (p.type) {
+    case PacketType::pong:
+      schedule_ping();
+      break;
+    case PacketType::ping:  // only old clients ping; answering costs nothing
+      enqueue(Packet::of(PacketType::pong, std::move(p.data)));
+      break;
+    case PacketType::message:
+      if (listener_) listener_->on_message(p.data, p.binary);
+      break;
+    case PacketType::close:
+      finish_close("transport close", Packet::of(PacketType::noop));
+      break;
+    case PacketType::open:
+    case PacketType::upgrade:
+    case PacketType::noop:
+      break;
+  }
+}
+
+void Session::schedule_ping() {
+  timer_.expires_after(config_.ping_interval);
+  timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->on_timer(true);
+  });
+}
+
+void Session::on_timer(bool ping_phase) {
+  if (state_ == State::closing) {
+    release();
+    return;
+  }
+  if (state_ != State::open) return;
+  if (!ping_phase) {
+    finish_close("ping timeout", std::nullopt);
+    return;
+  }
+  enqueue(Packet::of(PacketType::ping));
+  timer_.expires_after(config_.ping_timeout);
+  timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->on_timer(false);
+  });
+}
+
+void Session::close(std::string_view reason) {
+  if (state_ != State::open) return;
+  auto self = shared_from_this();
+  const bool polling = transport_ == TransportKind::polling;
+  if (polling && !pending_poll_ && !queue_.empty()) {
+    // Keep the session a little so that the next GET still carries what is queued.
+    state_ = State::closing;
+    if (probe_) probe_->close();
+    probe_.reset();
+    timer_.expires_after(config_.ping_timeout);
+    timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      if (auto s = weak.lock(); s && !ec) s->on_timer(false);
+    });
+    if (auto listener = std::move(listener_)) listener->on_close(reason);
+    return;
+  }
+  if (!polling && ws_) ws_->send(encode_text(Packet::of(PacketType::close)), false);
+  finish_close(reason, Packet::of(PacketType::close));
+}
+
+void Session::finish_close(std::string_view reason, std::optional<Packet> last_poll_packet) {
+  if (state_ == State::closed) return;
+  auto self = shared_from_this();
+  const bool notify = state_ == State::open;
+  state_ = State::closed;
+  timer_.cancel();
+  if (pending_poll_) {
+    std::vector<Packet> packets = std::exchange(queue_, {});
+    packets.push_back(last_poll_packet.value_or(Packet::of(PacketType::close)));
+    respond_poll(std::move(packets));
+  }
+  if (ws_) ws_->close();
+  if (probe_) probe_->close();
+  ws_.reset();
+  probe_.reset();
+  if (auto listener = std::move(listener_); listener && notify) listener->on_close(reason);
+  release();
+}
+
+void Session::release() {
+  state_ = State::closed;
+  timer_.cancel();
+  if (on_closed_) std::exchange(on_closed_, nullptr)(sid_);
+}
+
+}  // namespace confab::engineio

@@ -1,0 +1,99 @@
+#pragma once
+// One Engine.IO connection: its transport (polling or WebSocket, with the probe and
+// upgrade between them), its outgoing queue and its heartbeat.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engineio/config.hpp"
+#include "engineio/http_types.hpp"
+#include "engineio/packet.hpp"
+#include "engineio/transport.hpp"
+
+namespace confab::engineio {
+
+// The layer above (Socket.IO) receives a session's messages through this.
+class SessionListener {
+ public:
+  virtual ~SessionListener() = default;
+  virtual void on_message(std::string_view data, bool binary) = 0;
+  virtual void on_close(std::string_view reason) = 0;
+};
+
+enum class TransportKind { polling, websocket };
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using ClosedFn = std::function<void(const std::string& sid)>;
+
+  Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
+          TransportKind transport, HttpRequest handshake, ClosedFn on_closed);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const std::string& id() const { return sid_; }
+  TransportKind transport() const { return transport_; }
+  bool upgrading() const { return probe_ != nullptr; }
+  bool closed() const { return state_ != State::open; }
+  bool owns_ws(const WsChannel* channel) const { return channel != nullptr && ws_.get() == channel; }
+  const HttpRequest& handshake() const { return handshake_; }
+  std::string open_packet_json() const;
+
+  void set_listener(std::unique_ptr<SessionListener> listener) { listener_ = std::move(listener); }
+  SessionListener* listener() const { return listener_.get(); }
+
+  // Upper-layer API.
+  void send(std::string data, bool binary = false);
+  void close(std::string_view reason = "forced server close");
+
+  // Called by the Server: starts the heartbeat and, on WebSocket, sends the handshake.
+  void start(std::shared_ptr<WsChannel> ws);
+
+  // Polling transport.
+  void on_poll(PollResponder respond);
+  HttpResponse on_post(std::string_view body);
+  void on_poll_aborted();
+
+  // WebSocket transport and the probe of an upgrade.
+  void on_ws_frame(std::string_view frame, bool binary);
+  void on_ws_closed();
+  bool begin_probe(std::shared_ptr<WsChannel> probe);
+  void on_probe_frame(const WsChannel* probe, std::string_view frame);
+  void on_probe_closed(const WsChannel* probe);
+
+ private:
+  enum class State { open, closing, closed };
+
+  void enqueue(Packet p);
+  void schedule_flush();
+  void flush();
+  void respond_poll(std::vector<Packet> packets);
+  void handle_packet(Packet p);
+  void schedule_ping();
+  void on_timer(bool ping_phase);
+  void finish_close(std::string_view reason, std::optional<Packet> last_poll_packet);
+  void release();
+
+  boost::asio::io_context& io_;
+  std::string sid_;
+  const ServerConfig& config_;
+  TransportKind transport_;
+  HttpRequest handshake_;
+  ClosedFn on_closed_;
+  State state_ = State::open;
+
+  std::unique_ptr<SessionListener> listener_;
+  std::vector<Packet> queue_;
+  std::optional<PollResponder> pending_poll_;
+  bool flush_scheduled_ = false;
+  std::shared_ptr<WsChannel> ws_;
+  std::shared_ptr<WsChannel> probe_;
+  boost::asio::steady_timer timer_;
+};
+
+}  // namespace confab::engineio

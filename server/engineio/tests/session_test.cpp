@@ -1,0 +1,271 @@
+// The Engine.IO session and upgrade state machine, driven through the Server API
+// with fake transports (no sockets).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engineio/server.hpp"
+
+namespace confab::engineio {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct FakeWs : WsChannel {
+  std::vector<std::pair<std::string, bool>> frames;
+  bool closed = false;
+  void send(std::string frame, bool binary) override { frames.emplace_back(std::move(frame), binary); }
+  void close() override { closed = true; }
+};
+
+struct Echo : SessionListener {
+  Session& session;
+  std::string* close_reason;
+  Echo(Session& s, std::string* reason) : session(s), close_reason(reason) {}
+  void on_message(std::string_view data, bool binary) override {
+    session.send(std::string(data), binary);
+  }
+  void on_close(std::string_view reason) override { *close_reason = reason; }
+};
+
+struct Reply {
+  std::optional<HttpResponse> response;
+  PollResponder responder() {
+    return [this](HttpResponse r) { response = std::move(r); };
+  }
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() : server(io, ServerConfig{60ms, 40ms, 1000, true}) {
+    server.on_connection([this](Session& s) { s.set_listener(std::make_unique<Echo>(s, &close_reason)); });
+  }
+
+  static HttpRequest request(std::string method, std::string query, std::string body = {}) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.query = parse_query(query);
+    r.body = std::move(body);
+    return r;
+  }
+
+  HttpResponse call(std::string method, std::string query, std::string body = {}) {
+    Reply reply;
+    server.handle_http(request(std::move(method), std::move(query), std::move(body)), reply.responder());
+    io.poll();
+    EXPECT_TRUE(reply.response) << "request was held";
+    return reply.response.value_or(HttpResponse{});
+  }
+
+  std::string open_polling() {
+    auto r = call("GET", "EIO=4&transport=polling");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body[0], '0');
+    return nlohmann::json::parse(r.body.substr(1))["sid"];
+  }
+
+  std::string q(const std::string& sid) { return "EIO=4&transport=polling&sid=" + sid; }
+
+  template <class Pred>
+  bool run_until(Pred pred, std::chrono::milliseconds limit = 2s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!pred() && std::chrono::steady_clock::now() < deadline) io.run_one_for(5ms);
+    return pred();
+  }
+
+  boost::asio::io_context io;
+  Server server;
+  std::string close_reason;
+};
+
+TEST_F(EngineTest, PollingHandshakeAdvertisesConfig) {
+  auto r = call("GET", "EIO=4&transport=polling");
+  ASSERT_EQ(r.status, 200);
+  auto open = nlohmann::json::parse(r.body.substr(1));
+  EXPECT_EQ(open["upgrades"], nlohmann::json::array({"websocket"}));
+  EXPECT_EQ(open["pingInterval"], 60);
+  EXPECT_EQ(open["pingTimeout"], 40);
+  EXPECT_EQ(open["maxPayload"], 1000);
+  EXPECT_EQ(open["sid"].get<std::string>().size(), 20u);
+  EXPECT_EQ(server.session_count(), 1u);
+}
+
+TEST_F(EngineTest, BadQueryParametersAndMethodsAre400) {
+  EXPECT_EQ(call("GET", "transport=polling").status, 400);
+  EXPECT_EQ(call("GET", "EIO=abc&transport=polling").status, 400);
+  EXPECT_EQ(call("GET", "EIO=3&transport=polling").body, R"({"code":5,"message":"Unsupported protocol version"})");
+  EXPECT_EQ(call("GET", "EIO=4").body, R"({"code":0,"message":"Transport unknown"})");
+  EXPECT_EQ(call("GET", "EIO=4&transport=abc").status, 400);
+  EXPECT_EQ(call("POST", "EIO=4&transport=polling").body, R"({"code":2,"message":"Bad handshake method"})");
+  EXPECT_EQ(call("PUT", "EIO=4&transport=polling").status, 400);
+  EXPECT_EQ(call("GET", "EIO=4&transport=polling&sid=nope").body, R"({"code":1,"message":"Session ID unknown"})");
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, PostedPacketsComeBackInOnePoll) {
+  auto sid = open_polling();
+  EXPECT_EQ(call("POST", q(sid), "4test1\x1e" "4test2\x1e" "bAQIDBA==").body, "ok");
+  EXPECT_EQ(call("GET", q(sid)).body, "4test1\x1e" "4test2\x1e" "bAQIDBA==");
+}
+
+TEST_F(EngineTest, HeldPollIsAnsweredWhenDataArrives) {
+  auto sid = open_polling();
+  Reply held;
+  server.handle_http(request("GET", q(sid)), held.responder());
+  io.poll();
+  EXPECT_FALSE(held.response);
+  call("POST", q(sid), "4hello");
+  ASSERT_TRUE(held.response);
+  EXPECT_EQ(held.response->body, "4hello");
+}
+
+TEST_F(EngineTest, InvalidPayloadClosesSession) {
+  auto sid = open_polling();
+  EXPECT_EQ(call("POST", q(sid), "abc").status, 400);
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+  EXPECT_EQ(close_reason, "parse error");
+}
+
+TEST_F(EngineTest, OversizedPostIs413AndCloses) {
+  auto sid = open_polling();
+  EXPECT_EQ(call("POST", q(sid), "4" + std::string(1000, 'x')).status, 413);
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, DuplicatePollClosesSession) {
+  auto sid = open_polling();
+  Reply first;
+  server.handle_http(request("GET", q(sid)), first.responder());
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+  ASSERT_TRUE(first.response);
+  EXPECT_EQ(first.response->body, "1");
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+}
+
+TEST_F(EngineTest, AbortedPollClosesSession) {
+  auto sid = open_polling();
+  Reply held;
+  auto abort = server.handle_http(request("GET", q(sid)), held.responder());
+  ASSERT_TRUE(abort);
+  abort();
+  EXPECT_EQ(server.session_count(), 0u);
+  EXPECT_EQ(close_reason, "transport close");
+}
+
+TEST_F(EngineTest, ClientCloseAnswersHeldPollWithNoop) {
+  auto sid = open_polling();
+  Reply held;
+  server.handle_http(request("GET", q(sid)), held.responder());
+  EXPECT_EQ(call("POST", q(sid), "1").body, "ok");
+  ASSERT_TRUE(held.response);
+  EXPECT_EQ(held.response->body, "6");
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+}
+
+TEST_F(EngineTest, ServerCloseDeliversQueuedPacketsThenClose) {
+  auto sid = open_polling();
+  auto session = server.find(sid);
+  session->send("bye");
+  session->close();
+  EXPECT_EQ(call("GET", q(sid)).body, "4bye\x1e" "1");
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, PollingHeartbeatPingsAndTimesOut) {
+  auto sid = open_polling();
+  Reply held;
+  server.handle_http(request("GET", q(sid)), held.responder());
+  ASSERT_TRUE(run_until([&] { return held.response.has_value(); }));
+  EXPECT_EQ(held.response->body, "2");
+  EXPECT_EQ(call("POST", q(sid), "3").body, "ok");  // pong keeps it alive
+  EXPECT_EQ(server.session_count(), 1u);
+  ASSERT_TRUE(run_until([&] { return server.session_count() == 0; }));
+  EXPECT_EQ(close_reason, "ping timeout");
+}
+
+TEST_F(EngineTest, WebSocketSessionHandshakeEchoAndBinary) {
+  auto ws = std::make_shared<FakeWs>();
+  auto req = request("GET", "EIO=4&transport=websocket");
+  ASSERT_FALSE(server.check_websocket(req));
+  auto handler = server.open_websocket(req, ws);
+  ASSERT_TRUE(handler);
+  ASSERT_EQ(ws->frames.size(), 1u);
+  auto open = nlohmann::json::parse(ws->frames[0].first.substr(1));
+  EXPECT_EQ(open["upgrades"], nlohmann::json::array());
+  handler->on_frame("4hello", false);
+  handler->on_frame(std::string("\x01\x02", 2), true);
+  ASSERT_EQ(ws->frames.size(), 3u);
+  EXPECT_EQ(ws->frames[1], std::make_pair(std::string("4hello"), false));
+  EXPECT_EQ(ws->frames[2], std::make_pair(std::string("\x01\x02", 2), true));
+  handler->on_frame("abc", false);
+  EXPECT_TRUE(ws->closed);
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, WebSocketPingTimeoutCloses) {
+  auto ws = std::make_shared<FakeWs>();
+  auto handler = server.open_websocket(request("GET", "EIO=4&transport=websocket"), ws);
+  ASSERT_TRUE(run_until([&] { return ws->frames.size() == 2; }));
+  EXPECT_EQ(ws->frames[1].first, "2");
+  handler->on_frame("3", false);
+  ASSERT_TRUE(run_until([&] { return ws->frames.size() == 3; }));
+  EXPECT_EQ(ws->frames[2].first, "2");
+  ASSERT_TRUE(run_until([&] { return ws->closed; }));
+  EXPECT_EQ(close_reason, "ping timeout");
+}
+
+TEST_F(EngineTest, UpgradeFromPollingToWebSocket) {
+  auto sid = open_polling();
+  Reply held;
+  server.handle_http(request("GET", q(sid)), held.responder());
+  auto ws = std::make_shared<FakeWs>();
+  auto req = request("GET", "EIO=4&transport=websocket&sid=" + sid);
+  ASSERT_FALSE(server.check_websocket(req));
+  auto handler = server.open_websocket(req, ws);
+  ASSERT_TRUE(handler);
+  handler->on_frame("2probe", false);
+  ASSERT_EQ(ws->frames.size(), 1u);
+  EXPECT_EQ(ws->frames[0].first, "3probe");
+  ASSERT_TRUE(held.response);
+  EXPECT_EQ(held.response->body, "6");      // the held poll ends so the client can pause
+  EXPECT_EQ(call("GET", q(sid)).body, "6");  // and polls during the upgrade get noop
+  server.find(sid)->send("queued");
+  handler->on_frame("5", false);
+  ASSERT_EQ(ws->frames.size(), 2u);
+  EXPECT_EQ(ws->frames[1].first, "4queued");
+  handler->on_frame("4hello", false);
+  EXPECT_EQ(ws->frames.back().first, "4hello");
+  // Polling and a second WebSocket are refused after the upgrade; the session lives on.
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+  EXPECT_TRUE(server.check_websocket(req));
+  EXPECT_EQ(server.session_count(), 1u);
+  handler->on_close();
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, ClosedProbeLeavesPollingSessionUsable) {
+  auto sid = open_polling();
+  auto ws = std::make_shared<FakeWs>();
+  auto handler = server.open_websocket(request("GET", "EIO=4&transport=websocket&sid=" + sid), ws);
+  handler->on_frame("2probe", false);
+  handler->on_close();
+  EXPECT_EQ(call("POST", q(sid), "4still").body, "ok");
+  EXPECT_EQ(call("GET", q(sid)).body, "4still");
+}
+
+TEST_F(EngineTest, AdmissionCheckRefusesNewSessions) {
+  server.set_admission_check([](const HttpRequest& r) -> std::optional<std::string> {
+    if (r.origin == "http://evil.example") return "Origin not allowed";
+    return std::nullopt;
+  });
+  auto req = request("GET", "EIO=4&transport=polling");
+  req.origin = "http://evil.example";
+  Reply reply;
+  server.handle_http(req, reply.responder());
+  ASSERT_TRUE(reply.response);
+  EXPECT_EQ(reply.response->status, 403);
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+}  // namespace
+}  // namespace confab::engineio
