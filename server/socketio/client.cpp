@@ -1,0 +1,116 @@
+#include "socketio/client.hpp"
+
+#include "engineio/random_id.hpp"
+#include "socketio/namespace.hpp"
+#include "socketio/server.hpp"
+
+namespace confab::socketio {
+
+Client::Client(Server& server, engineio::Session& session)
+    : server_(server),
+      session_(session),
+      decoder_(server.options().max_attachments),
+      connect_timer_(server.io()) {
+  connect_timer_.expires_after(server.options().connect_timeout);
+  // The timer dies with the client; an aborted wait returns before touching `this`.
+  connect_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && sockets_.empty()) close("connect timeout");
+  });
+}
+
+Client::~Client() {
+  connect_timer_.cancel();
+  for (auto& socket : std::exchange(sockets_, {})) socket->on_closed("server shutting down");
+  server_.forget(this);
+}
+
+void Client::on_message(std::string_view data, bool binary) {
+  Decoder::Result result = binary ? decoder_.on_binary(data) : decoder_.on_text(data);
+  if (!result.error.empty()) {
+    server_.report("protocol", result.error);
+    close("parse error");
+    return;
+  }
+  if (result.packet) on_packet(std::move(*result.packet));
+}
+
+void Client::on_packet(Packet packet) {
+  if (packet.type == PacketType::connect) {
+    connect(packet);
+    return;
+  }
+  Socket* socket = find(packet.nsp);
+  const bool acceptable = packet.type == PacketType::disconnect ||
+                          packet.type == PacketType::event ||
+                          (packet.type == PacketType::ack && packet.id.has_value());
+  if (!socket || !acceptable) {
+    server_.report("protocol", socket ? "unexpected packet type" : "packet for an unconnected namespace");
+    close("parse error");
+    return;
+  }
+  if (packet.type == PacketType::disconnect) {
+    remove(*socket, "client namespace disconnect");
+    return;
+  }
+  auto keep = socket->shared_from_this();
+  try {
+    socket->nsp().dispatch(*socket, packet);
+  } catch (const std::exception& e) {
+    server_.report("handler", e.what());
+  }
+}
+
+void Client::connect(Packet& packet) {
+  Namespace* nsp = server_.find(packet.nsp);
+  auto refuse = [&](std::string message) {
+    send(encode(Packet{PacketType::connect_error, packet.nsp, std::nullopt,
+                       nlohmann::json{{"message", std::move(message)}}}));
+  };
+  if (!nsp) {
+    refuse("Invalid namespace");
+    return;
+  }
+  if (find(packet.nsp)) return;  // already connected: nothing to do
+  auto socket = std::make_shared<Socket>(*this, *nsp, engineio::random_id(),
+                                         packet.data.value_or(nlohmann::json::object()));
+  if (auto refusal = nsp->admit(*socket)) {
+    refuse(*refusal);
+    return;
+  }
+  sockets_.push_back(socket);
+  connect_timer_.cancel();
+  socket->send_packet(Packet{PacketType::connect, packet.nsp, std::nullopt,
+                             nlohmann::json{{"sid", socket->id()}}});
+  nsp->add(*socket);
+}
+
+Socket* Client::find(std::string_view nsp) const {
+  for (auto& socket : sockets_) {
+    if (socket->nsp().name() == nsp) return socket.get();
+  }
+  return nullptr;
+}
+
+void Client::send(const Encoded& packet) {
+  session_.send(packet.text);
+  for (const std::string& attachment : packet.attachments) session_.send(attachment, true);
+}
+
+void Client::remove(Socket& socket, std::string_view reason) {
+  auto it = std::find_if(sockets_.begin(), sockets_.end(),
+                         [&](const auto& s) { return s.get() == &socket; });
+  if (it == sockets_.end()) return;
+  auto keep = std::move(*it);
+  sockets_.erase(it);
+  keep->on_closed(reason);
+  if (sockets_.empty()) close(reason);  // may destroy this client: nothing after it
+}
+
+void Client::close(std::string_view reason) { session_.close(reason); }
+
+void Client::on_close(std::string_view reason) {
+  connect_timer_.cancel();
+  for (auto& socket : std::exchange(sockets_, {})) socket->on_closed(reason);
+}
+
+}  // namespace confab::socketio

@@ -1,0 +1,42 @@
+#pragma once
+// The Socket.IO side of one Engine.IO session: decodes packets, connects namespaces
+// and owns the sockets.
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <vector>
+
+#include "engineio/session.hpp"
+#include "socketio/packet.hpp"
+#include "socketio/socket.hpp"
+
+namespace confab::socketio {
+
+class Server;
+
+class Client final : public engineio::SessionListener {
+ public:
+  Client(Server& server, engineio::Session& session);
+  ~Client() override;
+
+  void on_message(std::string_view data, bool binary) override;
+  void on_close(std::string_view reason) override;
+
+  engineio::Session& session() { return session_; }
+  void send(const Encoded& packet);
+  // A socket left its namespace; the connection closes with the last one.
+  void remove(Socket& socket, std::string_view reason);
+  void close(std::string_view reason);
+
+ private:
+  void on_packet(Packet packet);
+  void connect(Packet& packet);
+  Socket* find(std::string_view nsp) const;
+
+  Server& server_;
+  engineio::Session& session_;
+  Decoder decoder_;
+  std::vector<std::shared_ptr<Socket>> sockets_;
+  boost::asio::steady_timer connect_timer_;
+};
+
+}  // namespace confab::socketio

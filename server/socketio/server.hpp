@@ -1,0 +1,50 @@
+#pragma once
+// Socket.IO v5 on top of an Engine.IO server.
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include "engineio/server.hpp"
+#include "socketio/namespace.hpp"
+
+namespace confab::socketio {
+
+class Client;
+
+struct ServerOptions {
+  std::chrono::milliseconds connect_timeout{45000};
+  std::size_t max_attachments = 10;
+  // Told about protocol violations and handler exceptions (for logs and metrics).
+  std::function<void(std::string_view kind, std::string_view detail)> on_error;
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, engineio::Server& engine, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  Namespace& of(const std::string& name);
+  Namespace* find(std::string_view name) const;
+  std::size_t client_count() const { return clients_.size(); }
+
+  // Used by Client.
+  boost::asio::io_context& io() { return io_; }
+  const ServerOptions& options() const { return options_; }
+  void report(std::string_view kind, std::string_view detail) const;
+  void forget(Client* client) { clients_.erase(client); }
+
+ private:
+  boost::asio::io_context& io_;
+  engineio::Server& engine_;
+  ServerOptions options_;
+  std::map<std::string, std::unique_ptr<Namespace>, std::less<>> namespaces_;
+  std::unordered_set<Client*> clients_;
+};
+
+}  // namespace confab::socketio

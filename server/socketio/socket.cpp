@@ -1,0 +1,79 @@
+#include "socketio/socket.hpp"
+
+#include "socketio/client.hpp"
+#include "socketio/namespace.hpp"
+
+namespace confab::socketio {
+
+void Ack::send_args(nlohmann::json args) {
+  if (sent_) return;
+  auto socket = socket_.lock();
+  if (!socket || !socket->connected()) return;
+  sent_ = true;
+  socket->send_packet(Packet{PacketType::ack, socket->nsp().name(), id_, std::move(args)});
+}
+
+Socket::Socket(Client& client, Namespace& nsp, SocketId id, nlohmann::json auth)
+    : client_(&client), nsp_(nsp), id_(std::move(id)), auth_(std::move(auth)) {}
+
+const engineio::HttpRequest& Socket::handshake() const {
+  static const engineio::HttpRequest kNone;
+  return client_ ? client_->session().handshake() : kNone;
+}
+
+void Socket::emit(std::string_view event, nlohmann::json value) {
+  emit_args(nlohmann::json::array({event, std::move(value)}));
+}
+
+void Socket::emit_args(nlohmann::json args) {
+  send_packet(Packet{PacketType::event, nsp_.name(), std::nullopt, std::move(args)});
+}
+
+void Socket::emit_with_ack(std::string_view event, nlohmann::json value, AckCallback on_ack) {
+  const std::uint64_t id = next_ack_id_++;
+  pending_acks_.emplace(id, std::move(on_ack));
+  send_packet(Packet{PacketType::event, nsp_.name(), id, nlohmann::json::array({event, std::move(value)})});
+}
+
+void Socket::broadcast(const Room& room, std::string_view event, nlohmann::json value) {
+  nsp_.emit(BroadcastOptions{{room}, {id_}}, event, std::move(value));
+}
+
+void Socket::join(const Room& room) { nsp_.adapter().add(id_, room); }
+void Socket::leave(const Room& room) { nsp_.adapter().remove(id_, room); }
+std::vector<Room> Socket::rooms() const { return nsp_.adapter().rooms_of(id_); }
+
+void Socket::disconnect(bool close_connection) {
+  if (!client_) return;
+  auto self = shared_from_this();
+  send_packet(Packet{PacketType::disconnect, nsp_.name(), std::nullopt, std::nullopt});
+  Client* client = client_;  // may be destroyed by either call below
+  if (close_connection) {
+    client->close("server namespace disconnect");
+  } else {
+    client->remove(*this, "server namespace disconnect");
+  }
+}
+
+void Socket::send_encoded(const Encoded& packet) {
+  if (client_) client_->send(packet);
+}
+
+void Socket::send_packet(const Packet& packet) { send_encoded(encode(packet)); }
+
+void Socket::on_ack(std::uint64_t id, nlohmann::json args) {
+  auto it = pending_acks_.find(id);
+  if (it == pending_acks_.end()) return;
+  AckCallback callback = std::move(it->second);
+  pending_acks_.erase(it);
+  callback(std::move(args));
+}
+
+void Socket::on_closed(std::string_view reason) {
+  if (!client_) return;
+  nsp_.remove(*this, reason);
+  client_ = nullptr;
+  pending_acks_.clear();
+}
+
+}  // namespace confab::socketio

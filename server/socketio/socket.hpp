@@ -1,0 +1,79 @@
+#pragma once
+// One client's connection to one namespace (what socket.io calls a Socket).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engineio/http_types.hpp"
+#include "socketio/adapter.hpp"
+#include "socketio/packet.hpp"
+
+namespace confab::socketio {
+
+class Client;
+class Namespace;
+class Socket;
+
+// The acknowledgement a client asked for with an event; sends at most once.
+class Ack {
+ public:
+  Ack() = default;
+  Ack(std::weak_ptr<Socket> socket, std::uint64_t id) : socket_(std::move(socket)), id_(id) {}
+  bool requested() const { return !socket_.expired() && !sent_; }
+  void send_args(nlohmann::json args);  // args must be an array
+  void operator()(nlohmann::json value) { send_args(nlohmann::json::array({std::move(value)})); }
+
+ private:
+  std::weak_ptr<Socket> socket_;
+  std::uint64_t id_ = 0;
+  bool sent_ = false;
+};
+
+using AckCallback = std::function<void(nlohmann::json args)>;
+
+class Socket : public std::enable_shared_from_this<Socket> {
+ public:
+  Socket(Client& client, Namespace& nsp, SocketId id, nlohmann::json auth);
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  const SocketId& id() const { return id_; }
+  Namespace& nsp() const { return nsp_; }
+  const nlohmann::json& auth() const { return auth_; }
+  const engineio::HttpRequest& handshake() const;
+  bool connected() const { return client_ != nullptr; }
+
+  void emit(std::string_view event, nlohmann::json value);
+  void emit_args(nlohmann::json args);  // [event, arg...]
+  void emit_with_ack(std::string_view event, nlohmann::json value, AckCallback on_ack);
+  // To every socket in `room` but this one.
+  void broadcast(const Room& room, std::string_view event, nlohmann::json value);
+
+  void join(const Room& room);
+  void leave(const Room& room);
+  std::vector<Room> rooms() const;
+
+  // Server-side disconnect: tells the client, then drops the socket; with
+  // close_connection the whole Engine.IO connection goes too.
+  void disconnect(bool close_connection = false);
+
+  // Used by the adapter, the namespace and the client.
+  void send_encoded(const Encoded& packet);
+  void send_packet(const Packet& packet);
+  void on_ack(std::uint64_t id, nlohmann::json args);
+  void on_closed(std::string_view reason);
+
+ private:
+  Client* client_;
+  Namespace& nsp_;
+  SocketId id_;
+  nlohmann::json auth_;
+  std::uint64_t next_ack_id_ = 0;
+  std::unordered_map<std::uint64_t, AckCallback> pending_acks_;
+};
+
+}  // namespace confab::socketio
