@@ -1,0 +1,16 @@
+#pragma once
+#include <cstdint>
+
+namespace confab::http {
+
+// Socket-level counts for /metrics, kept by the listener and its connections.
+struct Traffic {
+  std::uint64_t connections_open = 0;
+  std::uint64_t connections_total = 0;
+  std::uint64_t websockets_open = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t http_requests = 0;
+};
+
+}  // namespace confab::http
