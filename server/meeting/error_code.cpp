@@ -1,0 +1,29 @@
+#include "meeting/error_code.hpp"
+
+namespace confab::meeting {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::bad_request:
+      return "bad_request";
+    case ErrorCode::invalid_room:
+      return "invalid_room";
+    case ErrorCode::invalid_name:
+      return "invalid_name";
+    case ErrorCode::room_full:
+      return "room_full";
+    case ErrorCode::not_in_room:
+      return "not_in_room";
+    case ErrorCode::unknown_peer:
+      return "unknown_peer";
+    case ErrorCode::too_long:
+      return "too_long";
+    case ErrorCode::unknown_event:
+      return "unknown_event";
+    case ErrorCode::internal_error:
+      return "internal_error";
+  }
+  return "internal_error";
+}
+
+}  // namespace confab::meeting

@@ -1,0 +1,37 @@
+#pragma once
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace confab::meeting {
+
+// The error codes of docs/protocol.md, plus internal_error for server-side failures
+// (e.g. the store is unavailable) that are not the client's fault.
+enum class ErrorCode {
+  bad_request,
+  invalid_room,
+  invalid_name,
+  room_full,
+  not_in_room,
+  unknown_peer,
+  too_long,
+  unknown_event,
+  internal_error,
+};
+inline constexpr std::size_t kErrorCodeCount = 9;
+
+std::string_view to_string(ErrorCode code);
+
+// Thrown by validators and handlers; Meeting::handle turns it into an error ack.
+class RequestError : public std::runtime_error {
+ public:
+  RequestError(ErrorCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace confab::meeting

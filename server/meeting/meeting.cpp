@@ -1,0 +1,145 @@
+#include "meeting/meeting.hpp"
+
+#include <exception>
+#include <optional>
+
+#include "meeting/ack.hpp"
+#include "meeting/media_state_update.hpp"
+#include "meeting/payload_reader.hpp"
+#include "meeting/room_broadcast.hpp"
+
+namespace confab::meeting {
+
+namespace {
+
+std::optional<Signal> signal_of(Event event) {
+  switch (event) {
+    case Event::offer:
+      return Signal::offer;
+    case Event::answer:
+      return Signal::answer;
+    case Event::ice_candidate:
+      return Signal::ice_candidate;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Clock& clock,
+                 RandomSource& random)
+    : config_(std::move(config)),
+      outbox_(outbox),
+      names_(random),
+      chat_(store, clock, random, config_),
+      membership_(rooms_, outbox_, chat_, names_, config_),
+      relay_(rooms_, outbox_) {}
+
+template <typename Handler>
+nlohmann::json Meeting::run_guarded(std::string_view event, Handler&& handler) {
+  try {
+    const auto parsed = parse_event(event);
+    if (!parsed) throw RequestError(ErrorCode::unknown_event, "unknown event");
+    return handler(*parsed);
+  } catch (const RequestError& error) {
+    return reject(error.code(), error.what());
+  } catch (const std::exception& error) {
+    // Not the client's fault (store down, a bug): keep the details out of the ack.
+    if (config_.on_internal_error) config_.on_internal_error(event, error.what());
+    return reject(ErrorCode::internal_error, "internal server error");
+  }
+}
+
+nlohmann::json Meeting::reject(ErrorCode code, std::string_view message) {
+  ++errors_[static_cast<std::size_t>(code)];
+  return error_ack(code, message);
+}
+
+nlohmann::json Meeting::handle(const ParticipantId& from, std::string_view event,
+                               const nlohmann::json& payload) {
+  return run_guarded(event, [&](Event parsed) { return dispatch(from, parsed, payload); });
+}
+
+nlohmann::json Meeting::handle(const ParticipantId& from, std::string_view event,
+                               nlohmann::json&& payload) {
+  return run_guarded(event, [&](Event parsed) {
+    if (const auto signal = signal_of(parsed)) return relay(from, *signal, std::move(payload));
+    return dispatch(from, parsed, payload);
+  });
+}
+
+nlohmann::json Meeting::dispatch(const ParticipantId& from, Event event,
+                                 const nlohmann::json& payload) {
+  switch (event) {
+    case Event::join_room:
+      return membership_.join(from, payload);
+    case Event::leave_room:
+      return membership_.leave(from, payload);
+    case Event::offer:
+      return relay(from, Signal::offer, payload);
+    case Event::answer:
+      return relay(from, Signal::answer, payload);
+    case Event::ice_candidate:
+      return relay(from, Signal::ice_candidate, payload);
+    case Event::message:
+      return post_message(from, payload);
+    case Event::media_state:
+      return update_media_state(from, payload);
+  }
+  throw RequestError(ErrorCode::unknown_event, "unknown event");
+}
+
+nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal,
+                              const nlohmann::json& payload) {
+  relay_.relay(from, signal, payload);
+  ++messages_relayed_;
+  return ok_ack();
+}
+
+nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal, nlohmann::json&& payload) {
+  relay_.relay(from, signal, std::move(payload));
+  ++messages_relayed_;
+  return ok_ack();
+}
+
+nlohmann::json Meeting::post_message(const ParticipantId& from, const nlohmann::json& payload) {
+  const Room& room = rooms_.joined_room(from);
+  const PayloadReader reader(payload);
+  const auto message = chat_.post(room.id(), *room.find(from), reader.required_string("text"));
+  send_to_everyone(outbox_, room, "message", chat_message_payload(message));
+  ++chat_messages_;
+  return nlohmann::json{{"ok", true}, {"id", message.id}};
+}
+
+nlohmann::json Meeting::update_media_state(const ParticipantId& from,
+                                           const nlohmann::json& payload) {
+  Room& room = rooms_.joined_room(from);
+  const auto update = MediaStateUpdate::parse(payload);
+  Participant& self = *room.find(from);
+  update.apply_to(self.media);
+  send_to_others(outbox_, room, from, "peer_state", peer_state_payload(self));
+  return ok_ack();
+}
+
+void Meeting::disconnect(const ParticipantId& id) {
+  membership_.disconnect(id);
+}
+
+bool Meeting::handles(std::string_view event) const {
+  return parse_event(event).has_value();
+}
+
+MeetingStats Meeting::stats() const {
+  MeetingStats stats{.rooms = rooms_.room_count(),
+                     .participants = rooms_.participant_count(),
+                     .messages_relayed = messages_relayed_,
+                     .chat_messages = chat_messages_,
+                     .errors_by_code = {}};
+  for (std::size_t i = 0; i < kErrorCodeCount; ++i) {
+    stats.errors_by_code.emplace(to_string(static_cast<ErrorCode>(i)), errors_[i]);
+  }
+  return stats;
+}
+
+}  // namespace confab::meeting

@@ -1,0 +1,72 @@
+#pragma once
+// The meeting domain of docs/protocol.md over the Outbox port. Not thread-safe: the app calls
+// every method from one strand.
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "meeting/chat_service.hpp"
+#include "meeting/clock.hpp"
+#include "meeting/error_code.hpp"
+#include "meeting/event.hpp"
+#include "meeting/meeting_config.hpp"
+#include "meeting/meeting_stats.hpp"
+#include "meeting/membership.hpp"
+#include "meeting/name_generator.hpp"
+#include "meeting/outbox.hpp"
+#include "meeting/random_source.hpp"
+#include "meeting/room_directory.hpp"
+#include "meeting/signaling_relay.hpp"
+#include "store/store.hpp"
+
+namespace confab::meeting {
+
+class Meeting {
+ public:
+  // All references must outlive the Meeting.
+  Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Clock& clock,
+          RandomSource& random);
+  Meeting(const Meeting&) = delete;
+  Meeting& operator=(const Meeting&) = delete;
+
+  // Handles one client event and returns its ack ({ok:true,...} or {ok:false,error:{...}}).
+  // Never throws for bad input; unexpected failures become an internal_error ack.
+  nlohmann::json handle(const ParticipantId& from, std::string_view event,
+                        const nlohmann::json& payload);
+  // Same, but may take the payload over: offer/answer/ice_candidate are then forwarded
+  // without copying the SDP. Prefer this one on the socket path.
+  nlohmann::json handle(const ParticipantId& from, std::string_view event,
+                        nlohmann::json&& payload);
+
+  // The participant's connection is gone: leave its room (user_left to the rest).
+  void disconnect(const ParticipantId& id);
+
+  // Whether `event` is a meeting event (otherwise handle() answers unknown_event).
+  bool handles(std::string_view event) const;
+
+  MeetingStats stats() const;
+
+ private:
+  template <typename Handler>
+  nlohmann::json run_guarded(std::string_view event, Handler&& handler);
+  nlohmann::json reject(ErrorCode code, std::string_view message);
+  nlohmann::json dispatch(const ParticipantId& from, Event event, const nlohmann::json& payload);
+  nlohmann::json relay(const ParticipantId& from, Signal signal, const nlohmann::json& payload);
+  nlohmann::json relay(const ParticipantId& from, Signal signal, nlohmann::json&& payload);
+  nlohmann::json post_message(const ParticipantId& from, const nlohmann::json& payload);
+  nlohmann::json update_media_state(const ParticipantId& from, const nlohmann::json& payload);
+
+  MeetingConfig config_;
+  Outbox& outbox_;
+  RoomDirectory rooms_;
+  NameGenerator names_;
+  ChatService chat_;
+  Membership membership_;
+  SignalingRelay relay_;
+  std::uint64_t messages_relayed_ = 0;
+  std::uint64_t chat_messages_ = 0;
+  std::array<std::uint64_t, kErrorCodeCount> errors_{};
+};
+
+}  // namespace confab::meeting

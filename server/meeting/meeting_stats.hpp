@@ -1,0 +1,20 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace confab::meeting {
+
+// A snapshot for /metrics.
+struct MeetingStats {
+  std::size_t rooms = 0;
+  std::size_t participants = 0;
+  std::uint64_t messages_relayed = 0;  // offer/answer/ice_candidate delivered
+  std::uint64_t chat_messages = 0;
+  // Every error code, including those never seen (0), so metric label sets are stable.
+  std::map<std::string, std::uint64_t, std::less<>> errors_by_code;
+};
+
+}  // namespace confab::meeting

@@ -1,0 +1,34 @@
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "meeting/outbox.hpp"
+
+namespace confab::meeting {
+
+enum class Role { host, guest };
+std::string_view to_string(Role role);
+
+struct MediaState {
+  bool audio = true;
+  bool video = true;
+  bool screen = false;
+  bool hand = false;
+};
+
+struct Participant {
+  ParticipantId id;
+  std::string name;
+  Role role = Role::guest;
+  MediaState media{};
+};
+
+// `new_user` payload: {user_id, name, audio, video, screen, hand}.
+nlohmann::json new_user_payload(const Participant& participant);
+// Join-ack entry: the new_user shape plus `id`.
+nlohmann::json participant_entry(const Participant& participant);
+// `peer_state` payload: {user_id, audio, video, screen, hand}.
+nlohmann::json peer_state_payload(const Participant& participant);
+
+}  // namespace confab::meeting

@@ -1,0 +1,174 @@
+#include <gmock/gmock.h>
+
+#include "meeting/tests/meeting_fixture.hpp"
+#include "store/tests/temp_dir.hpp"
+
+namespace confab::meeting::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+using MeetingChatTest = MeetingTest;
+
+TEST_F(MeetingChatTest, MessageGoesToTheWholeRoomIncludingTheSender) {
+  join_quietly("a", "r");
+  join_quietly("b", "r");
+  join_quietly("x", "other");
+  const auto ack = call("a", "message", {{"text", "  hello room  "}});
+  ASSERT_EQ(error_code(ack), "ok") << ack.dump();
+
+  EXPECT_THAT(outbox.recipients_of("message"), UnorderedElementsAre("a", "b"));
+  ASSERT_EQ(outbox.sent.size(), 2u);
+  const json& message = outbox.sent[0].data;
+  EXPECT_EQ(message, json({{"id", ack["id"]},
+                           {"user_id", "a"},
+                           {"name", "a"},
+                           {"text", "hello room"},
+                           {"ts", clock.now}}));
+  EXPECT_EQ(outbox.sent[1].data, message);
+}
+
+TEST_F(MeetingChatTest, ServerAssignsIdTimestampAndAuthor) {
+  join_quietly("a", "r");
+  const auto ack = call(
+      "a", "message", {{"text", "hi"}, {"id", "mine"}, {"ts", 1}, {"user_id", "b"}, {"name", "B"}});
+  ASSERT_EQ(outbox.sent.size(), 1u);
+  const json& message = outbox.sent[0].data;
+  EXPECT_NE(message["id"], "mine");
+  EXPECT_EQ(message["id"], ack["id"]);
+  EXPECT_EQ(message["ts"], clock.now);
+  EXPECT_EQ(message["user_id"], "a");
+  EXPECT_EQ(message["name"], "a");
+}
+
+TEST_F(MeetingChatTest, MessagesGetDistinctIds) {
+  join_quietly("a", "r");
+  EXPECT_NE(call("a", "message", {{"text", "one"}})["id"],
+            call("a", "message", {{"text", "two"}})["id"]);
+}
+
+TEST_F(MeetingChatTest, MessageIsStored) {
+  join_quietly("a", "r");
+  const auto ack = call("a", "message", {{"text", "keep me"}});
+  const auto stored = store.recent_messages("r", 10);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, ack["id"]);
+  EXPECT_EQ(stored[0].room, "r");
+  EXPECT_EQ(stored[0].user_id, "a");
+  EXPECT_EQ(stored[0].text, "keep me");
+  EXPECT_EQ(stored[0].ts, clock.now);
+}
+
+TEST_F(MeetingChatTest, LengthLimitCountsCharacters) {
+  join_quietly("a", "r");
+  std::string longest;
+  for (int i = 0; i < 2000; ++i) longest += "é";
+  EXPECT_EQ(error_code(call("a", "message", {{"text", longest}})), "ok");
+  outbox.clear();
+  EXPECT_EQ(error_code(call("a", "message", {{"text", longest + "!"}})), "too_long");
+  EXPECT_EQ(error_code(call("a", "message", {{"text", " \n\t "}})), "too_long");
+  EXPECT_EQ(error_code(call("a", "message", {{"text", ""}})), "too_long");
+  EXPECT_THAT(outbox.sent, IsEmpty());
+  EXPECT_EQ(store.recent_messages("r", 10).size(), 1u);
+}
+
+TEST_F(MeetingChatTest, ConfiguredLimitApplies) {
+  config.max_chat_length = 5;
+  join_quietly("a", "r");
+  EXPECT_EQ(error_code(call("a", "message", {{"text", "12345"}})), "ok");
+  EXPECT_EQ(error_code(call("a", "message", {{"text", "123456"}})), "too_long");
+}
+
+TEST_F(MeetingChatTest, MultiLineUnicodeTextIsKept) {
+  join_quietly("a", "r");
+  call("a", "message", {{"text", "第一行\n第二行 👋🏽"}});
+  ASSERT_EQ(outbox.sent.size(), 1u);
+  EXPECT_EQ(outbox.sent[0].data["text"], "第一行\n第二行 👋🏽");
+}
+
+TEST_F(MeetingChatTest, JoinAckCarriesRecentHistoryOldestFirst) {
+  config.chat_history_length = 3;
+  join_quietly("a", "r");
+  join_quietly("x", "other");
+  for (const auto* text : {"1", "2", "3", "4", "5"}) call("a", "message", {{"text", text}});
+  call("x", "message", {{"text", "other room"}});
+
+  const auto ack = join("b", "r");
+  std::vector<std::string> texts;
+  for (const auto& message : ack["chat"]) texts.push_back(message["text"]);
+  EXPECT_THAT(texts, ElementsAre("3", "4", "5"));
+  EXPECT_EQ(ack["chat"][0], json({{"id", ack["chat"][0]["id"]},
+                                  {"user_id", "a"},
+                                  {"name", "a"},
+                                  {"text", "3"},
+                                  {"ts", clock.now}}));
+}
+
+TEST_F(MeetingChatTest, HistorySurvivesARestart) {
+  confab::testing::TempDir dir;
+  json sent_id;
+  {
+    store::SqliteStore file_store(dir.path());
+    Meeting first(outbox, file_store, config, clock, random);
+    first.handle("a", "join_room", json{{"room", "r"}, {"name", "Ada"}});
+    sent_id = first.handle("a", "message", json{{"text", "before restart"}})["id"];
+  }
+  store::SqliteStore reopened(dir.path());
+  Meeting second(outbox, reopened, config, clock, random);
+  const auto ack = second.handle("b", "join_room", json{{"room", "r"}, {"name", "Bo"}});
+  EXPECT_EQ(ack["participants"], json::array());
+  EXPECT_EQ(ack["chat"], json::array({{{"id", sent_id},
+                                       {"user_id", "a"},
+                                       {"name", "Ada"},
+                                       {"text", "before restart"},
+                                       {"ts", clock.now}}}));
+}
+
+TEST_F(MeetingChatTest, MessageBeforeJoinIsNotInRoom) {
+  EXPECT_EQ(error_code(call("a", "message", {{"text", "hi"}})), "not_in_room");
+  EXPECT_THAT(store.recent_messages("r", 10), IsEmpty());
+}
+
+// A store that is down: chat must fail loudly, not pretend the message was kept.
+class BrokenStore final : public store::Store {
+ public:
+  void append_message(const store::ChatMessage&) override {
+    throw store::StoreError("disk I/O error");
+  }
+  std::vector<store::ChatMessage> recent_messages(std::string_view, std::size_t) override {
+    if (history_broken) throw store::StoreError("disk I/O error");
+    return {};
+  }
+  std::optional<store::RoomRecord> get_room(std::string_view) override { return std::nullopt; }
+  void put_room(const store::RoomRecord&) override {}
+  bool history_broken = false;
+};
+
+TEST_F(MeetingChatTest, StoreFailureIsAnInternalErrorAndNothingIsBroadcast) {
+  BrokenStore broken;
+  std::vector<std::string> reported;
+  config.on_internal_error = [&](std::string_view event, std::string_view what) {
+    reported.push_back(std::string(event) + ": " + std::string(what));
+  };
+  Meeting meeting(outbox, broken, config, clock, random);
+  meeting.handle("a", "join_room", json{{"room", "r"}});
+  meeting.handle("b", "join_room", json{{"room", "r"}});
+  outbox.clear();
+
+  const auto ack = meeting.handle("a", "message", json{{"text", "lost?"}});
+  EXPECT_EQ(error_code(ack), "internal_error");
+  EXPECT_EQ(error_message(ack), "internal server error");  // no server details leak
+  EXPECT_THAT(outbox.sent, IsEmpty());
+  EXPECT_THAT(reported, ElementsAre("message: disk I/O error"));
+
+  broken.history_broken = true;
+  EXPECT_EQ(error_code(meeting.handle("c", "join_room", json{{"room", "r"}})), "internal_error");
+  EXPECT_THAT(outbox.sent, IsEmpty());
+  EXPECT_EQ(meeting.stats().participants, 2u);
+  EXPECT_EQ(meeting.stats().errors_by_code.at("internal_error"), 2u);
+}
+
+}  // namespace
+}  // namespace confab::meeting::testing

@@ -1,0 +1,105 @@
+#pragma once
+// Shared doubles for the meeting tests: a recording Outbox, a fixed clock, a counting
+// random source, and a fixture that wires a Meeting to an in-memory SQLite store.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "meeting/meeting.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace confab::meeting::testing {
+
+using nlohmann::json;
+
+struct SentMessage {
+  ParticipantId to;
+  std::string event;
+  json data;
+};
+
+class RecordingOutbox final : public Outbox {
+ public:
+  void send(const ParticipantId& to, std::string_view event, const json& data) override {
+    sent.push_back({to, std::string(event), data});
+  }
+  std::vector<SentMessage> to(const ParticipantId& id) const {
+    std::vector<SentMessage> result;
+    for (const auto& message : sent) {
+      if (message.to == id) result.push_back(message);
+    }
+    return result;
+  }
+  std::vector<ParticipantId> recipients_of(std::string_view event) const {
+    std::vector<ParticipantId> result;
+    for (const auto& message : sent) {
+      if (message.event == event) result.push_back(message.to);
+    }
+    return result;
+  }
+  void clear() { sent.clear(); }
+
+  std::vector<SentMessage> sent;
+};
+
+class FixedClock final : public Clock {
+ public:
+  std::int64_t now_ms() override { return now; }
+  std::int64_t now = 1'700'000'000'000;
+};
+
+// 0, 1, 2, ...: guest names and message ids are predictable but distinct.
+class CountingRandomSource final : public RandomSource {
+ public:
+  std::uint64_t next_u64() override { return next++; }
+  std::uint64_t next = 0;
+};
+
+inline std::string error_code(const json& ack) {
+  if (ack.value("ok", true)) return "ok";
+  return ack.at("error").at("code").get<std::string>();
+}
+
+inline std::string error_message(const json& ack) {
+  return ack.contains("error") ? ack["error"].value("message", "") : "";
+}
+
+class MeetingTest : public ::testing::Test {
+ protected:
+  MeetingTest() { config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}}); }
+
+  Meeting& meeting() {
+    if (!meeting_) restart();
+    return *meeting_;
+  }
+  // A fresh Meeting (e.g. after changing `config`); the store is kept.
+  void restart() { meeting_ = std::make_unique<Meeting>(outbox, store, config, clock, random); }
+
+  json call(const ParticipantId& from, std::string_view event, const json& payload) {
+    return meeting().handle(from, event, payload);
+  }
+  // Joins with the participant id as display name.
+  json join(const ParticipantId& from, const std::string& room) {
+    return call(from, "join_room", {{"room", room}, {"name", from}});
+  }
+  // Joins and forgets what the join sent, so a test sees only what follows.
+  void join_quietly(const ParticipantId& from, const std::string& room) {
+    const auto ack = join(from, room);
+    ASSERT_EQ(error_code(ack), "ok") << ack.dump();
+    outbox.clear();
+  }
+
+  RecordingOutbox outbox;
+  store::SqliteStore store = store::SqliteStore::open_in_memory();
+  FixedClock clock;
+  CountingRandomSource random;
+  MeetingConfig config;
+
+ private:
+  std::unique_ptr<Meeting> meeting_;
+};
+
+}  // namespace confab::meeting::testing

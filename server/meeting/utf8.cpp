@@ -1,0 +1,85 @@
+#include "meeting/utf8.hpp"
+
+namespace confab::meeting::utf8 {
+
+std::optional<DecodedCodePoint> decode(std::string_view text, std::size_t pos) {
+  const auto byte_at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte_at(pos);
+  if (lead < 0x80) return DecodedCodePoint{lead, 1};
+
+  std::size_t length = 0;
+  char32_t value = 0;
+  char32_t smallest = 0;  // anything below is an overlong encoding
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2, value = lead & 0x1F, smallest = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, value = lead & 0x0F, smallest = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, value = lead & 0x07, smallest = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (text.size() - pos < length) return std::nullopt;
+  for (std::size_t i = 1; i < length; ++i) {
+    const unsigned char continuation = byte_at(pos + i);
+    if ((continuation & 0xC0) != 0x80) return std::nullopt;
+    value = (value << 6) | (continuation & 0x3F);
+  }
+  const bool surrogate = value >= 0xD800 && value <= 0xDFFF;
+  if (value < smallest || value > 0x10FFFF || surrogate) return std::nullopt;
+  return DecodedCodePoint{value, length};
+}
+
+bool is_valid(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto decoded = decode(text, pos);
+    if (!decoded) return false;
+    pos += decoded->length;
+  }
+  return true;
+}
+
+std::optional<std::string_view> trim(std::string_view text) {
+  std::size_t begin = text.size();
+  std::size_t end = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto decoded = decode(text, pos);
+    if (!decoded) return std::nullopt;
+    if (!is_white_space(decoded->value)) {
+      if (begin == text.size()) begin = pos;
+      end = pos + decoded->length;
+    }
+    pos += decoded->length;
+  }
+  if (begin == text.size()) return text.substr(0, 0);
+  return text.substr(begin, end - begin);
+}
+
+std::size_t count_code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;  // count lead bytes only
+  }
+  return count;
+}
+
+bool contains_control(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto decoded = decode(text, pos);
+    if (!decoded || is_control(decoded->value)) return true;
+    pos += decoded->length;
+  }
+  return false;
+}
+
+bool is_white_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+bool is_control(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
+
+}  // namespace confab::meeting::utf8

@@ -1,0 +1,51 @@
+#include "meeting/validation.hpp"
+
+#include <algorithm>
+
+#include "meeting/error_code.hpp"
+#include "meeting/utf8.hpp"
+
+namespace confab::meeting {
+
+namespace {
+
+bool is_room_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+}  // namespace
+
+void validate_room_id(std::string_view room_id) {
+  if (room_id.empty() || room_id.size() > kMaxRoomIdLength ||
+      !std::all_of(room_id.begin(), room_id.end(), is_room_id_char)) {
+    throw RequestError(ErrorCode::invalid_room,
+                       "room must be 1-64 characters of letters, digits, '_' or '-'");
+  }
+}
+
+std::string validate_display_name(std::string_view raw_name) {
+  const auto name = utf8::trim(raw_name);
+  if (!name) throw RequestError(ErrorCode::invalid_name, "name is not valid UTF-8");
+  if (name->empty()) throw RequestError(ErrorCode::invalid_name, "name is empty");
+  if (utf8::count_code_points(*name) > kMaxDisplayNameLength) {
+    throw RequestError(ErrorCode::invalid_name, "name is longer than 64 characters");
+  }
+  if (utf8::contains_control(*name)) {
+    throw RequestError(ErrorCode::invalid_name, "name contains control characters");
+  }
+  return std::string(*name);
+}
+
+std::string validate_chat_text(std::string_view raw_text, std::size_t max_length) {
+  const auto text = utf8::trim(raw_text);
+  if (!text) throw RequestError(ErrorCode::bad_request, "field 'text' is not valid UTF-8");
+  if (text->empty()) throw RequestError(ErrorCode::too_long, "message is empty");
+  if (utf8::count_code_points(*text) > max_length) {
+    throw RequestError(ErrorCode::too_long,
+                       "message is longer than " + std::to_string(max_length) + " characters");
+  }
+  return std::string(*text);
+}
+
+}  // namespace confab::meeting
