@@ -16,6 +16,10 @@ class Metrics {
   void inc(const std::string& name, std::uint64_t by = 1) { inc(name, {}, by); }
   // A labelled series, e.g. inc("confab_errors_total", "kind=\"protocol\"").
   void inc(const std::string& name, const std::string& labels, std::uint64_t by = 1);
+  // For values counted elsewhere (e.g. by the meeting), copied in before rendering.
+  void set(const std::string& name, const std::string& labels, std::uint64_t value) {
+    families_[name].series[labels] = value;
+  }
   std::uint64_t value(const std::string& name, const std::string& labels = {}) const;
 
   std::string render() const;

@@ -1,0 +1,129 @@
+#include "app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace confab::app {
+
+namespace {
+
+std::filesystem::path ensure_directory(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics) {
+  meeting::MeetingConfig m;
+  m.room_capacity = c.room_capacity;
+  m.chat_history_length = c.chat_history;
+  if (!c.stun_urls.empty()) m.ice_servers = nlohmann::json::array({{{"urls", c.stun_urls}}});
+  m.on_internal_error = [&metrics](std::string_view event, std::string_view what) {
+    spdlog::error("meeting event {} failed: {}", event, what);
+    metrics.inc("confab_errors_total", "kind=\"internal\"");
+  };
+  return m;
+}
+
+}  // namespace
+
+App::App(const Config& config)
+    : config_(config),
+      engine_(io_, engineio::ServerConfig{std::chrono::milliseconds(config.ping_interval_ms),
+                                          std::chrono::milliseconds(config.ping_timeout_ms),
+                                          config.max_payload, true}),
+      sio_(io_, engine_,
+           socketio::ServerOptions{std::chrono::seconds(45), 10,
+                                   [this](std::string_view kind, std::string_view detail) {
+                                     spdlog::debug("socket.io {} error: {}", kind, detail);
+                                     metrics_.inc("confab_errors_total", fmt::format("kind=\"{}\"", kind));
+                                   }}),
+      store_(ensure_directory(config.data_dir)),
+      outbox_(sio_.of("/")),
+      meeting_(outbox_, store_, meeting_config(config, metrics_), clock_, random_),
+      gateway_(sio_.of("/"), meeting_),
+      signals_(io_, SIGINT, SIGTERM),
+      drain_timer_(io_) {
+  add_routes();
+  router_.mount_engine("/socket.io/", engine_);
+  router_.serve_static(config.web_root);
+  const auto address = boost::asio::ip::make_address(config.host);
+  listener_ = std::make_unique<http::Listener>(io_, router_, boost::asio::ip::tcp::endpoint(address, config.port),
+                                               http::ConnectionLimits{config.max_payload, std::chrono::seconds(30)});
+}
+
+void App::add_routes() {
+  metrics_.counter("confab_errors_total", "Errors by kind (protocol, handler, internal)");
+  metrics_.counter("confab_meeting_errors_total", "Meeting requests refused, by error code");
+  metrics_.counter("confab_messages_relayed_total", "offer/answer/ice_candidate messages delivered");
+  metrics_.counter("confab_chat_messages_total", "Chat messages posted");
+  metrics_.counter("confab_bytes_received_total", "Bytes read from clients");
+  metrics_.counter("confab_bytes_sent_total", "Bytes written to clients");
+  metrics_.counter("confab_http_requests_total", "HTTP requests served");
+  metrics_.counter("confab_connections_total", "TCP connections accepted");
+  metrics_.gauge("confab_connections", "Open TCP connections (HTTP and WebSocket)", [this] {
+    const auto& t = listener_->traffic();
+    return static_cast<double>(t.connections_open + t.websockets_open);
+  });
+  metrics_.gauge("confab_sessions", "Open Engine.IO sessions", [this] { return static_cast<double>(engine_.session_count()); });
+  metrics_.gauge("confab_rooms", "Rooms with participants", [this] { return static_cast<double>(meeting_.stats().rooms); });
+  metrics_.gauge("confab_participants", "Participants in rooms",
+                 [this] { return static_cast<double>(meeting_.stats().participants); });
+
+  router_.route("/healthz", [](const engineio::HttpRequest&) { return http::Response::json(R"({"status":"ok"})"); });
+  router_.route("/metrics", [this](const engineio::HttpRequest&) {
+    http::Response r = http::Response::text(render_metrics());
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return r;
+  });
+}
+
+std::string App::render_metrics() {
+  const meeting::MeetingStats stats = meeting_.stats();
+  metrics_.set("confab_messages_relayed_total", {}, stats.messages_relayed);
+  metrics_.set("confab_chat_messages_total", {}, stats.chat_messages);
+  for (const auto& [code, count] : stats.errors_by_code) {
+    metrics_.set("confab_meeting_errors_total", fmt::format("code=\"{}\"", code), count);
+  }
+  const auto& t = listener_->traffic();
+  metrics_.set("confab_bytes_received_total", {}, t.bytes_received);
+  metrics_.set("confab_bytes_sent_total", {}, t.bytes_sent);
+  metrics_.set("confab_http_requests_total", {}, t.http_requests);
+  metrics_.set("confab_connections_total", {}, t.connections_total);
+  return metrics_.render();
+}
+
+int App::run() {
+  listener_->start();
+  spdlog::info("confab listening on http://{}:{} (web root {}, data {})", config_.host, listener_->port(),
+               config_.web_root, config_.data_dir);
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    shutdown();
+  });
+  io_.run();
+  spdlog::info("confab stopped");
+  return 0;
+}
+
+void App::shutdown() {
+  listener_->stop();
+  engine_.close_all();
+  wait_for_drain(40);
+}
+
+// Gives the close packets up to two seconds to leave before the loop stops.
+void App::wait_for_drain(int attempts_left) {
+  const auto& t = listener_->traffic();
+  if (attempts_left == 0 || (t.connections_open == 0 && t.websockets_open == 0)) {
+    io_.stop();
+    return;
+  }
+  drain_timer_.expires_after(std::chrono::milliseconds(50));
+  drain_timer_.async_wait([this, attempts_left](boost::system::error_code ec) {
+    if (!ec) wait_for_drain(attempts_left - 1);
+  });
+}
+
+}  // namespace confab::app

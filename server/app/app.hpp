@@ -1,0 +1,50 @@
+#pragma once
+// The confab server process: one io_context thread running HTTP, Engine.IO,
+// Socket.IO and the meeting, with the SQLite store beside it.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "app/config.hpp"
+#include "app/meeting_gateway.hpp"
+#include "engineio/server.hpp"
+#include "http/listener.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "meeting/meeting.hpp"
+#include "socketio/server.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace confab::app {
+
+class App {
+ public:
+  explicit App(const Config& config);  // throws when the store or the port cannot be opened
+  int run();                            // until SIGINT/SIGTERM
+  std::uint16_t port() const { return listener_->port(); }
+
+ private:
+  void add_routes();
+  std::string render_metrics();
+  void shutdown();
+  void wait_for_drain(int attempts_left);
+
+  Config config_;
+  boost::asio::io_context io_;
+  http::Metrics metrics_;
+  engineio::Server engine_;
+  socketio::Server sio_;
+  store::SqliteStore store_;
+  meeting::SystemClock clock_;
+  meeting::SystemRandomSource random_;
+  SocketOutbox outbox_;
+  meeting::Meeting meeting_;
+  MeetingGateway gateway_;
+  http::Router router_;
+  std::unique_ptr<http::Listener> listener_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer drain_timer_;
+};
+
+}  // namespace confab::app
