@@ -32,7 +32,6 @@ export class Bus {
   }
 
   private deliver(from: string, to: string, s: OutgoingSignal) {
-    if (process.env.TRACE) console.log(from, "->", to, s.kind === "description" ? s.description.type + " " + JSON.parse(s.description.sdp!).media.map((m: {mid: string, direction: string}) => m.mid + ":" + m.direction).join(",") : "cand")
     this.inFlight++
     setTimeout(() => {
       this.inFlight--

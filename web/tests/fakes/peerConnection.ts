@@ -20,8 +20,6 @@ interface FakeSdp {
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0))
 const sends = (d: RTCRtpTransceiverDirection) => d === 'sendrecv' || d === 'sendonly'
-const reverse = (d: RTCRtpTransceiverDirection): RTCRtpTransceiverDirection =>
-  d === 'sendonly' ? 'recvonly' : d === 'recvonly' ? 'sendonly' : d
 
 class FakeSender {
   track: FakeTrack | null
@@ -255,7 +253,7 @@ export class FakePeerConnection extends EventTarget {
     const was = t.receiving
     t.receiving = receiving
     if (!receiving || was) return
-    this.dispatch('track', { track: t.receiver.track, streams: [new FakeStream(m.streamId)], transceiver: t })
+    this.dispatch('track', { track: t.receiver.track, streams: [new FakeStream(m.streamId!)], transceiver: t })
   }
 
   private freeMid(): string {

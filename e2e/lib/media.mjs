@@ -1,0 +1,42 @@
+// Reads WebRTC stats through the page's debug hook (window.__confab, see web/README.md).
+import { waitFor } from './wait.mjs'
+
+/** Per remote peer: decoded video frames and received audio packets, summed over its streams. */
+export function inboundStats(page) {
+  return page.evaluate(async () => {
+    const out = {}
+    for (const [id, pc] of Object.entries(window.__confab?.peerConnections() ?? {})) {
+      const report = await pc.getStats()
+      const s = { framesDecoded: 0, audioPackets: 0 }
+      report.forEach((r) => {
+        if (r.type !== 'inbound-rtp') return
+        if (r.kind === 'video') s.framesDecoded += r.framesDecoded ?? 0
+        if (r.kind === 'audio') s.audioPackets += r.packetsReceived ?? 0
+      })
+      out[id] = s
+    }
+    return out
+  })
+}
+
+/**
+ * Waits until the page receives video and audio from exactly `peerIds`, then checks that both
+ * counters keep rising over a further interval (media flows, not a single burst).
+ */
+export async function expectMediaFrom(page, peerIds, { timeoutMs = 20_000, label = 'page' } = {}) {
+  const ok = (s) => peerIds.every((id) => s[id] && s[id].framesDecoded > 0 && s[id].audioPackets > 0)
+  const first = await waitFor(async () => {
+    const s = await inboundStats(page)
+    return ok(s) ? s : null
+  }, { timeoutMs, what: `${label}: video and audio from ${peerIds.join(', ')}` })
+  await waitFor(async () => {
+    const s = await inboundStats(page)
+    return peerIds.every(
+      (id) => s[id].framesDecoded > first[id].framesDecoded + 10 && s[id].audioPackets > first[id].audioPackets + 10,
+    )
+  }, { timeoutMs, what: `${label}: rising frames and packets from ${peerIds.join(', ')}` })
+}
+
+export async function remoteVideoCount(page) {
+  return page.locator('[data-testid=remote-video]').count()
+}

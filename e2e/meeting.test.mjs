@@ -1,0 +1,215 @@
+// End-to-end: the built web app against the real confab-server, in Debian's Chromium.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ServerProcess } from './lib/server.mjs'
+import { closeAll, joinByLink, launchBrowser, selfId } from './lib/browser.mjs'
+import { expectMediaFrom, remoteVideoCount } from './lib/media.mjs'
+import { waitFor } from './lib/wait.mjs'
+
+const OUTPUT = resolve(import.meta.dirname, 'output')
+mkdirSync(OUTPUT, { recursive: true })
+
+let server
+let browser
+let roomSeq = 0
+const room = (tag) => `e2e-${tag}-${process.pid}-${++roomSeq}`
+
+async function joinAll(roomId, names) {
+  const out = []
+  for (const n of names) out.push(await joinByLink(browser, server.url, roomId, n))
+  return out
+}
+
+async function expectFullMesh(participants, timeoutMs = 25_000) {
+  for (const p of participants) {
+    const others = participants.filter((o) => o !== p).map((o) => o.id)
+    await waitFor(async () => (await remoteVideoCount(p.page)) === others.length, {
+      timeoutMs,
+      what: `${p.name}: ${others.length} remote videos`,
+    })
+    await expectMediaFrom(p.page, others, { timeoutMs, label: p.name })
+  }
+}
+
+const tileOf = (page, peerId) => page.locator(`[data-testid=tile][data-tile="${peerId}:camera"]`)
+
+describe('confab in the browser', { concurrency: 1 }, () => {
+  before(async () => {
+    server = new ServerProcess()
+    await server.start()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('(a) three participants join by link and all receive each other\'s video and audio', async () => {
+    const ps = await joinAll(room('a'), ['Ada', 'Bo', 'Cy'])
+    try {
+      await expectFullMesh(ps)
+      // The grid shows three tiles; keep a picture of it for people to look at.
+      assert.equal(await ps[0].page.locator('[data-testid=stage] [data-testid=tile]').count(), 3)
+      assert.equal(await ps[0].page.locator('[data-testid=stage]').getAttribute('data-layout'), 'grid')
+      await ps[0].page.screenshot({ path: resolve(OUTPUT, 'grid-3.png') })
+      for (const p of ps) assert.deepEqual(p.errors, [], `${p.name} had page errors`)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(b) mic off and camera off show on the other pages, and back on again', async () => {
+    const ps = await joinAll(room('b'), ['Ada', 'Bo', 'Cy'])
+    try {
+      const [a, ...others] = ps
+      await expectMediaFrom(others[0].page, [a.id], { label: 'Bo' })
+      await a.page.keyboard.press('m')
+      await a.page.getByTestId('toggle-cam').click()
+      for (const o of others) {
+        await tileOf(o.page, a.id).getByTestId('mic-off').waitFor({ timeout: 5000 })
+        await tileOf(o.page, a.id).getByTestId('cam-off').waitFor({ timeout: 5000 })
+        await tileOf(o.page, a.id).getByTestId('avatar').waitFor({ timeout: 5000 })
+      }
+      await a.page.getByTestId('toggle-mic').click()
+      await a.page.keyboard.press('v')
+      for (const o of others) {
+        await tileOf(o.page, a.id).getByTestId('mic-off').waitFor({ state: 'detached', timeout: 5000 })
+        await tileOf(o.page, a.id).getByTestId('cam-off').waitFor({ state: 'detached', timeout: 5000 })
+      }
+      // The camera came back through replaceTrack: frames flow again.
+      await expectMediaFrom(others[0].page, [a.id], { label: 'Bo after camera on' })
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(c) a screen share reaches every other page as a 1280x720 video', async () => {
+    const ps = await joinAll(room('c'), ['Ada', 'Bo', 'Cy'])
+    try {
+      const [a, ...others] = ps
+      await a.page.getByTestId('toggle-screen').click()
+      for (const o of others) {
+        const size = await waitFor(
+          () =>
+            o.page.evaluate((id) => {
+              const v = document.querySelector(`[data-tile="${id}:screen"] video`)
+              return v && v.videoWidth ? `${v.videoWidth}x${v.videoHeight}` : null
+            }, a.id).then((s) => (s === '1280x720' ? s : null)),
+          { timeoutMs: 25_000, what: `${o.name}: 1280x720 screen video from Ada` },
+        )
+        assert.equal(size, '1280x720')
+      }
+      // Stopping removes the screen tile everywhere.
+      await a.page.getByTestId('toggle-screen').click()
+      for (const o of others) await o.page.locator(`[data-tile="${a.id}:screen"]`).waitFor({ state: 'detached', timeout: 5000 })
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(d) chat stays in its room, is shown as text, and a late joiner sees the history', async () => {
+    const roomX = room('d-x')
+    const [a, b] = await joinAll(roomX, ['Ada', 'Bo'])
+    const [c] = await joinAll(room('d-y'), ['Cy'])
+    const late = []
+    try {
+      const text = 'hello <b>bold</b> & <img src=x onerror=alert(1)>'
+      await a.page.getByTestId('toggle-chat').click()
+      await a.page.getByTestId('chat-input').fill(text)
+      await a.page.getByTestId('chat-send').click()
+      await b.page.getByTestId('unread').getByText('1').waitFor({ timeout: 5000 })
+      await b.page.getByTestId('toggle-chat').click()
+      const msg = b.page.getByTestId('chat-text').filter({ hasText: 'hello' })
+      await msg.waitFor({ timeout: 5000 })
+      assert.equal(await msg.textContent(), text)
+      assert.equal(await b.page.locator('[data-testid=chat-text] b, [data-testid=chat-text] img').count(), 0)
+      // Cy, in another room, sends and sees only its own message.
+      await c.page.getByTestId('toggle-chat').click()
+      await c.page.getByTestId('chat-input').fill('other room')
+      await c.page.getByTestId('chat-send').click()
+      await c.page.getByTestId('chat-text').filter({ hasText: 'other room' }).waitFor({ timeout: 5000 })
+      assert.deepEqual(await c.page.getByTestId('chat-text').allTextContents(), ['other room'])
+      assert.equal(await a.page.getByTestId('chat-text').filter({ hasText: 'other room' }).count(), 0)
+      late.push(await joinByLink(browser, server.url, roomX, 'Dee'))
+      await late[0].page.getByTestId('toggle-chat').click()
+      await late[0].page.getByTestId('chat-text').filter({ hasText: 'hello' }).waitFor({ timeout: 5000 })
+      assert.equal(await late[0].page.getByTestId('chat-text').count(), 1)
+    } finally {
+      await closeAll([a, b, c, ...late])
+    }
+  })
+
+  it('(e) leaving removes the tile on every other page within 5 s', async () => {
+    const ps = await joinAll(room('e'), ['Ada', 'Bo', 'Cy'])
+    try {
+      const [a, b, c] = ps
+      await tileOf(a.page, c.id).waitFor({ timeout: 5000 })
+      await tileOf(b.page, c.id).waitFor({ timeout: 5000 })
+      await c.page.getByTestId('leave').click()
+      await c.page.getByTestId('left').waitFor({ timeout: 5000 })
+      await tileOf(a.page, c.id).waitFor({ state: 'detached', timeout: 5000 })
+      await tileOf(b.page, c.id).waitFor({ state: 'detached', timeout: 5000 })
+      assert.equal(await a.page.evaluate((id) => id in window.__confab.peerConnections(), c.id), false)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(f) recording downloads a non-empty WebM', async () => {
+    const ps = await joinAll(room('f'), ['Ada', 'Bo'])
+    try {
+      const [a, b] = ps
+      await expectMediaFrom(a.page, [b.id], { label: 'Ada' })
+      await a.page.getByTestId('toggle-record').click()
+      await a.page.getByTestId('record-timer').getByText('00:03').waitFor({ timeout: 10_000 })
+      const download = a.page.waitForEvent('download', { timeout: 15_000 })
+      await a.page.getByTestId('toggle-record').click()
+      const d = await download
+      assert.match(d.suggestedFilename(), /\.webm$/)
+      const file = resolve(OUTPUT, 'recording.webm')
+      await d.saveAs(file)
+      assert.ok(statSync(file).size > 10_000, `recording is ${statSync(file).size} bytes`)
+      // EBML magic: every WebM file starts with it.
+      assert.deepEqual([...readFileSync(file).subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3])
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(g) a fourth participant joining a running call gets media both ways', async () => {
+    const roomId = room('g')
+    const ps = await joinAll(roomId, ['Ada', 'Bo', 'Cy'])
+    try {
+      await expectFullMesh(ps)
+      ps.push(await joinByLink(browser, server.url, roomId, 'Dee'))
+      await expectFullMesh(ps, 30_000)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(h) the server restarts mid-call: banner, rejoin, media flows again', async () => {
+    const ps = await joinAll(room('h'), ['Ada', 'Bo', 'Cy'])
+    try {
+      await expectFullMesh(ps)
+      const oldIds = ps.map((p) => p.id)
+      await server.stop('SIGKILL')
+      for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: 10_000 })
+      await server.start()
+      for (const p of ps) {
+        await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 20_000 })
+        await p.page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 5000 })
+        p.id = await waitFor(async () => {
+          const id = await selfId(p.page)
+          return id && !oldIds.includes(id) ? id : null
+        }, { timeoutMs: 10_000, what: `${p.name}: new socket id` })
+      }
+      await expectFullMesh(ps, 30_000)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+})

@@ -1,0 +1,241 @@
+import { markRaw } from 'vue'
+import { AudioLevelMeter, audioContext, captureScreen, captureTrack } from '../rtc/media'
+import { MeetingSession } from '../rtc/session'
+import { SignalingClient } from '../rtc/signaling'
+import { ActiveSpeakerDetector } from '../rtc/speaker'
+import { qualityBetween, sampleFromReport, type StatsSample } from '../rtc/stats'
+import { useMeetingStore } from './meeting'
+import { useSettingsStore } from './settings'
+
+/**
+ * The live call behind the meeting store: owns the session, the local tracks and the polling
+ * loops (stats, active speaker). Everything here is released by `leave()`.
+ */
+export interface JoinOptions {
+  room: string
+  name: string
+  audioTrack: MediaStreamTrack | null
+  videoTrack: MediaStreamTrack | null
+  audioOn: boolean
+}
+
+interface Live {
+  session: MeetingSession
+  unbind: () => void
+  timers: ReturnType<typeof setInterval>[]
+  meter: AudioLevelMeter | null
+  speaker: ActiveSpeakerDetector
+  lastStats: Map<string, StatsSample>
+}
+
+let live: Live | null = null
+
+declare global {
+  interface Window {
+    /** Debug hook for tests and troubleshooting (documented in web/README.md). */
+    __confab?: { selfId(): string; peerConnections(): Record<string, RTCPeerConnection> }
+  }
+}
+
+export async function joinCall(opts: JoinOptions): Promise<void> {
+  await leaveCall()
+  const store = useMeetingStore()
+  const session = new MeetingSession({
+    signaling: new SignalingClient(),
+    createPeerConnection: (config) => new RTCPeerConnection(config),
+    createStream: () => new MediaStream(),
+  })
+  const unbind = store.bind(session)
+  live = { session, unbind, timers: [], meter: null, speaker: new ActiveSpeakerDetector(), lastStats: new Map() }
+  window.__confab = {
+    selfId: () => session.selfId,
+    peerConnections: () => Object.fromEntries(session.mesh.peerConnections()),
+  }
+  if (opts.audioTrack) opts.audioTrack.enabled = opts.audioOn
+  await session.setTrack('audio', opts.audioTrack)
+  await session.setTrack('camera', opts.videoTrack)
+  const audio = !!opts.audioTrack && opts.audioOn
+  const video = !!opts.videoTrack
+  store.setLocal({ audio, video, screen: false, hand: false })
+  refreshPreview()
+  meterFor(opts.audioTrack)
+  live.timers.push(setInterval(pollSpeaker, 300), setInterval(() => void pollStats(), 2000))
+  await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false })
+}
+
+export async function leaveCall(): Promise<void> {
+  if (!live) return
+  const l = live
+  live = null
+  l.timers.forEach(clearInterval)
+  l.meter?.stop()
+  await l.session.leave()
+  for (const slot of ['audio', 'camera', 'screenVideo', 'screenAudio'] as const) l.session.mesh.track(slot)?.stop()
+  l.unbind()
+  delete window.__confab
+  const store = useMeetingStore()
+  store.localCamera = null
+  store.localScreen = null
+  store.reset()
+}
+
+export async function toggleMic(): Promise<void> {
+  const store = useMeetingStore()
+  const s = live?.session
+  if (!s) return
+  let track = s.mesh.track('audio')
+  const on = !store.local.audio
+  if (on && !track) {
+    track = await captureTrack('audio', useSettingsStore().micId || undefined)
+    await s.setTrack('audio', track)
+    meterFor(track)
+  }
+  if (track) track.enabled = on
+  store.setLocal({ audio: on && !!track })
+  await s.setFlags({ audio: on && !!track })
+}
+
+/** Camera off stops the device (its light goes out); on captures it again. */
+export async function toggleCamera(): Promise<void> {
+  const store = useMeetingStore()
+  const s = live?.session
+  if (!s) return
+  if (store.local.video) {
+    const old = s.mesh.track('camera')
+    await s.setTrack('camera', null)
+    old?.stop()
+    store.setLocal({ video: false })
+    await s.setFlags({ video: false })
+  } else {
+    const track = await captureTrack('video', useSettingsStore().cameraId || undefined)
+    await s.setTrack('camera', track)
+    store.setLocal({ video: true })
+    await s.setFlags({ video: true })
+  }
+  refreshPreview()
+}
+
+/** Switches device mid-call with replaceTrack: no renegotiation, no gap for the others. */
+export async function switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+  const settings = useSettingsStore()
+  const store = useMeetingStore()
+  if (kind === 'audio') settings.micId = deviceId
+  else settings.cameraId = deviceId
+  const s = live?.session
+  if (!s) return
+  const slot = kind === 'audio' ? 'audio' : 'camera'
+  const old = s.mesh.track(slot)
+  if (!old) return
+  const track = await captureTrack(kind, deviceId)
+  if (kind === 'audio') {
+    track.enabled = store.local.audio
+    meterFor(track)
+  }
+  await s.setTrack(slot, track)
+  old.stop()
+  refreshPreview()
+}
+
+export async function toggleScreen(): Promise<void> {
+  const store = useMeetingStore()
+  const s = live?.session
+  if (!s) return
+  if (store.local.screen) return stopScreen()
+  const stream = await captureScreen()
+  const video = stream.getVideoTracks()[0]
+  if (!video) return
+  video.contentHint = 'detail'
+  // The browser's own "Stop sharing" bar ends the track; treat it like our button.
+  video.addEventListener('ended', () => void stopScreen(), { once: true })
+  await s.setTrack('screenVideo', video)
+  await s.setTrack('screenAudio', stream.getAudioTracks()[0] ?? null)
+  store.localScreen = markRaw(new MediaStream([video]))
+  store.setLocal({ screen: true })
+  await s.setFlags({ screen: true })
+}
+
+async function stopScreen(): Promise<void> {
+  const store = useMeetingStore()
+  const s = live?.session
+  if (!s || !store.local.screen) return
+  const tracks = [s.mesh.track('screenVideo'), s.mesh.track('screenAudio')]
+  store.setLocal({ screen: false })
+  store.localScreen = null
+  await s.setTrack('screenVideo', null)
+  await s.setTrack('screenAudio', null)
+  tracks.forEach((t) => t?.stop())
+  await s.setFlags({ screen: false })
+}
+
+export async function toggleHand(): Promise<void> {
+  const store = useMeetingStore()
+  const hand = !store.local.hand
+  store.setLocal({ hand })
+  await live?.session.setFlags({ hand })
+}
+
+export async function sendChat(text: string): Promise<void> {
+  if (!live) throw new Error('not in a meeting')
+  await live.session.sendChat(text)
+}
+
+export function remoteAudioTracks(): MediaStreamTrack[] {
+  const store = useMeetingStore()
+  const tracks: MediaStreamTrack[] = []
+  const mine = live?.session.mesh.track('audio')
+  if (mine && store.local.audio) tracks.push(mine)
+  for (const p of store.peerList) {
+    tracks.push(...(p.camera?.getAudioTracks() ?? []), ...(p.screenStream?.getAudioTracks() ?? []))
+  }
+  return tracks
+}
+
+function refreshPreview(): void {
+  const store = useMeetingStore()
+  const cam = live?.session.mesh.track('camera')
+  store.localCamera = cam ? markRaw(new MediaStream([cam])) : null
+}
+
+function meterFor(track: MediaStreamTrack | null): void {
+  if (!live) return
+  live.meter?.stop()
+  live.meter = null
+  const ctx = audioContext()
+  if (track && ctx) live.meter = new AudioLevelMeter(ctx, track)
+}
+
+function pollSpeaker(): void {
+  if (!live) return
+  const store = useMeetingStore()
+  const levels = new Map<string, number>()
+  const own = store.local.audio ? (live.meter?.level() ?? 0) : 0
+  store.localLevel = own
+  levels.set('self', own)
+  for (const [id, pc] of live.session.mesh.peerConnections()) {
+    let level = 0
+    for (const r of pc.getReceivers()) {
+      if (r.track.kind !== 'audio') continue
+      for (const src of r.getSynchronizationSources()) level = Math.max(level, src.audioLevel ?? 0)
+    }
+    levels.set(id, store.peers[id]?.audio === false ? 0 : level)
+  }
+  store.activeSpeaker = live.speaker.update(levels, Date.now())
+}
+
+async function pollStats(): Promise<void> {
+  if (!live) return
+  const store = useMeetingStore()
+  const l = live
+  await Promise.all(
+    [...l.session.mesh.peerConnections()].map(async ([id, pc]) => {
+      try {
+        const cur = sampleFromReport(await pc.getStats(), Date.now())
+        store.setQuality(id, qualityBetween(l.lastStats.get(id) ?? null, cur))
+        l.lastStats.set(id, cur)
+      } catch {
+        l.lastStats.delete(id)
+      }
+    }),
+  )
+  for (const id of [...l.lastStats.keys()]) if (!store.peers[id]) l.lastStats.delete(id)
+}

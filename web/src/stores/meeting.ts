@@ -1,0 +1,179 @@
+import { defineStore } from 'pinia'
+import { computed, markRaw, ref, shallowRef } from 'vue'
+import type { Slot } from '../rtc/peer'
+import type { ChatMessage, JoinResult, MediaFlags, Participant, StreamKind } from '../rtc/protocol'
+import type { ConnectionStatus, MeetingSession } from '../rtc/session'
+import type { Quality } from '../rtc/stats'
+import { spotlightTile, tileId, type TileSource } from './tiles'
+
+export interface PeerView extends MediaFlags {
+  id: string
+  name: string
+  camera: MediaStream | null
+  screenStream: MediaStream | null
+  quality: Quality | null
+  connection: RTCPeerConnectionState
+}
+
+export type Panel = 'chat' | 'people' | null
+export type Layout = 'grid' | 'spotlight'
+
+/** Reactive view of the meeting. Event handlers are plain actions so they can be tested alone. */
+export const useMeetingStore = defineStore('meeting', () => {
+  const room = ref('')
+  const selfId = ref('')
+  const selfName = ref('')
+  const role = ref<'host' | 'guest'>('guest')
+  const status = ref<ConnectionStatus>('idle')
+  const error = ref<{ code: string; message: string } | null>(null)
+  const peers = ref<Record<string, PeerView>>({})
+  const order = ref<string[]>([])
+  const local = ref<MediaFlags>({ audio: true, video: true, screen: false, hand: false })
+  const localCamera = shallowRef<MediaStream | null>(null)
+  const localScreen = shallowRef<MediaStream | null>(null)
+  const localLevel = ref(0)
+  const chat = ref<ChatMessage[]>([])
+  const unread = ref(0)
+  const panel = ref<Panel>(null)
+  const layout = ref<Layout>('grid')
+  const pinned = ref<string | null>(null)
+  const activeSpeaker = ref<string | null>(null)
+  const session = shallowRef<MeetingSession | null>(null)
+
+  const peerList = computed(() => order.value.map((id) => peers.value[id]).filter((p): p is PeerView => !!p))
+
+  const tiles = computed<TileSource[]>(() => {
+    const list: TileSource[] = [{ id: tileId('self', 'camera'), peerId: 'self', kind: 'camera', isSelf: true }]
+    if (local.value.screen && localScreen.value) list.push({ id: tileId('self', 'screen'), peerId: 'self', kind: 'screen', isSelf: true })
+    for (const p of peerList.value) {
+      list.push({ id: tileId(p.id, 'camera'), peerId: p.id, kind: 'camera', isSelf: false })
+      if (p.screen && p.screenStream) list.push({ id: tileId(p.id, 'screen'), peerId: p.id, kind: 'screen', isSelf: false })
+    }
+    return list
+  })
+
+  const mainTile = computed(() => spotlightTile(tiles.value, pinned.value, activeSpeaker.value))
+
+  function reset(): void {
+    peers.value = {}
+    order.value = []
+    pinned.value = null
+    activeSpeaker.value = null
+  }
+
+  function applyJoin(r: JoinResult): void {
+    reset()
+    selfId.value = r.self_id
+    selfName.value = r.name
+    role.value = r.role
+    room.value = r.room
+    chat.value = [...r.chat]
+    unread.value = 0
+    error.value = null
+    for (const p of r.participants) addPeer(p)
+  }
+
+  function addPeer(p: Participant): void {
+    const id = p.id ?? p.user_id
+    if (!peers.value[id]) order.value.push(id)
+    peers.value[id] = {
+      id,
+      name: p.name,
+      audio: p.audio,
+      video: p.video,
+      screen: p.screen,
+      hand: p.hand,
+      camera: peers.value[id]?.camera ?? null,
+      screenStream: peers.value[id]?.screenStream ?? null,
+      quality: null,
+      connection: 'new',
+    }
+  }
+
+  function removePeer(id: string): void {
+    delete peers.value[id]
+    order.value = order.value.filter((x) => x !== id)
+    if (pinned.value?.startsWith(`${id}:`)) pinned.value = null
+    if (activeSpeaker.value === id) activeSpeaker.value = null
+  }
+
+  function updatePeerState(id: string, flags: MediaFlags): void {
+    const p = peers.value[id]
+    if (!p) return
+    Object.assign(p, flags)
+    if (!flags.screen) p.screenStream = null
+  }
+
+  function setRemoteStream(id: string, kind: StreamKind, stream: MediaStream): void {
+    const p = peers.value[id]
+    if (!p) return
+    if (kind === 'screen') p.screenStream = markRaw(stream)
+    else p.camera = markRaw(stream)
+  }
+
+  function setConnection(id: string, state: RTCPeerConnectionState): void {
+    const p = peers.value[id]
+    if (p) p.connection = state
+  }
+
+  function setQuality(id: string, q: Quality): void {
+    const p = peers.value[id]
+    if (p) p.quality = q
+  }
+
+  function addMessage(m: ChatMessage): void {
+    if (chat.value.some((x) => x.id === m.id)) return
+    chat.value.push(m)
+    if (chat.value.length > 500) chat.value.splice(0, chat.value.length - 500)
+    if (panel.value !== 'chat' && m.user_id !== selfId.value) unread.value++
+  }
+
+  function openPanel(p: Panel): void {
+    panel.value = panel.value === p ? null : p
+    if (panel.value === 'chat') unread.value = 0
+  }
+
+  function pin(id: string | null): void {
+    pinned.value = pinned.value === id ? null : id
+    if (pinned.value) layout.value = 'spotlight'
+  }
+
+  function toggleLayout(): void {
+    layout.value = layout.value === 'grid' ? 'spotlight' : 'grid'
+    if (layout.value === 'grid') pinned.value = null
+  }
+
+  function setLocal(update: Partial<MediaFlags>): void {
+    local.value = { ...local.value, ...update }
+  }
+
+  /** Connects a session's events to this store; returns the function that disconnects them. */
+  function bind(s: MeetingSession): () => void {
+    session.value = markRaw(s)
+    const offs = [
+      s.on('status', (st, err) => {
+        status.value = st
+        if (err) error.value = err
+      }),
+      s.on('joined', (r) => applyJoin(r)),
+      s.on('participant', (p) => addPeer(p)),
+      s.on('peerState', (id, f) => updatePeerState(id, f)),
+      s.on('left', (id) => removePeer(id)),
+      s.on('message', (m) => addMessage(m)),
+      s.on('remoteTrack', (id, kind, stream) => setRemoteStream(id, kind, stream)),
+      s.on('peerConnection', (id, st) => setConnection(id, st)),
+    ]
+    return () => offs.forEach((off) => off())
+  }
+
+  function localTrack(slot: Slot): MediaStreamTrack | null {
+    return session.value?.mesh.track(slot) ?? null
+  }
+
+  return {
+    room, selfId, selfName, role, status, error, peers, order, local, localCamera, localScreen, localLevel,
+    chat, unread, panel, layout, pinned, activeSpeaker, session, peerList, tiles, mainTile,
+    reset, applyJoin, addPeer, removePeer, updatePeerState, setRemoteStream, setConnection, setQuality,
+    addMessage, openPanel, pin, toggleLayout, setLocal, bind, localTrack,
+  }
+})
