@@ -165,6 +165,11 @@ std::optional<Packet> parse(std::string_view msg, std::size_t& attachments, std:
     p.id = id;
   }
   if (i < msg.size()) {
+    // nlohmann stops at a NUL byte as at the end of input; JSON never has a raw one.
+    if (msg.find('\0', i) != std::string_view::npos) {
+      error = "invalid payload";
+      return std::nullopt;
+    }
     json data = json::parse(msg.substr(i), nullptr, false);
     if (data.is_discarded()) {
       error = "invalid payload";

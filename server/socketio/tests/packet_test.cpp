@@ -105,6 +105,7 @@ TEST(SioPacket, RejectsMalformedPackets) {
   EXPECT_EQ(error_of(R"(5a-["x"])"), "illegal attachments");
   EXPECT_EQ(error_of(R"(599-["x"])"), "too many attachments");
   EXPECT_EQ(error_of("2999999999999999999999[\"x\"]"), "invalid ack id");
+  EXPECT_EQ(error_of(std::string_view("2[\"x\"]\0garbage", 14)), "invalid payload");  // NUL ends nlohmann's input
 }
 
 TEST(SioPacket, RejectsAttachmentProtocolViolations) {
