@@ -116,7 +116,8 @@ export async function captureScreen(): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getDisplayMedia) throw new MediaAccessError('no-webrtc')
   try {
     return await navigator.mediaDevices.getDisplayMedia({
-      video: { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 15 } },
+      // No size hint: the screen is sent at its native resolution (text stays readable).
+      video: { frameRate: { ideal: 15, max: 30 } },
       audio: true,
     })
   } catch (err) {

@@ -34,7 +34,7 @@ export function gridColumns(n: number, stageWidth: number, stageHeight: number, 
     const rows = Math.ceil(n / cols)
     const w = Math.min(stageWidth / cols, (stageHeight / rows) * tileAspect)
     const area = w * (w / tileAspect)
-    if (area > bestArea) {
+    if (area >= bestArea) {
       bestArea = area
       best = cols
     }

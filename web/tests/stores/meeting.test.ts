@@ -1,0 +1,95 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { useMeetingStore } from '../../src/stores/meeting'
+import type { JoinResult, Participant } from '../../src/rtc/protocol'
+import { FakeStream, asStream } from '../fakes/media'
+
+const participant = (id: string, name: string, over: Partial<Participant> = {}): Participant => ({
+  id, user_id: id, name, audio: true, video: true, screen: false, hand: false, ...over,
+})
+
+const joinResult = (over: Partial<JoinResult> = {}): JoinResult => ({
+  self_id: 'me', room: 'r1', name: 'Me', role: 'guest', ice_servers: [],
+  participants: [participant('p1', 'Ann'), participant('p2', 'Bob', { audio: false })],
+  chat: [{ id: 1, user_id: 'p1', name: 'Ann', text: 'earlier', ts: 1 }],
+  ...over,
+})
+
+describe('meeting store', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
+  it('applies the join ack: self, peers in order, chat history, no unread', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    expect(s.selfId).toBe('me')
+    expect(s.peerList.map((p) => p.name)).toEqual(['Ann', 'Bob'])
+    expect(s.peers.p2!.audio).toBe(false)
+    expect(s.chat.map((m) => m.text)).toEqual(['earlier'])
+    expect(s.unread).toBe(0)
+    expect(s.tiles.map((t) => t.id)).toEqual(['self:camera', 'p1:camera', 'p2:camera'])
+  })
+
+  it('a rejoin replaces every peer (ids change after a reconnect)', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    s.applyJoin(joinResult({ self_id: 'me2', participants: [participant('p9', 'Ann')] }))
+    expect(Object.keys(s.peers)).toEqual(['p9'])
+    expect(s.order).toEqual(['p9'])
+  })
+
+  it('tracks new users, peer_state and user_left', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult({ participants: [] }))
+    s.addPeer({ user_id: 'p3', name: 'Cy', audio: true, video: true, screen: false, hand: false })
+    s.updatePeerState('p3', { audio: false, video: false, screen: false, hand: true })
+    expect(s.peers.p3).toMatchObject({ audio: false, video: false, hand: true })
+    s.pin('p3:camera')
+    s.removePeer('p3')
+    expect(s.peers.p3).toBeUndefined()
+    expect(s.order).toEqual([])
+    expect(s.pinned).toBeNull()
+  })
+
+  it('counts unread messages from others only while the chat is closed', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    s.addMessage({ id: 2, user_id: 'p1', name: 'Ann', text: 'hi', ts: 2 })
+    s.addMessage({ id: 3, user_id: 'me', name: 'Me', text: 'mine', ts: 3 })
+    s.addMessage({ id: 2, user_id: 'p1', name: 'Ann', text: 'hi', ts: 2 })
+    expect(s.unread).toBe(1)
+    expect(s.chat).toHaveLength(3)
+    s.openPanel('chat')
+    expect(s.unread).toBe(0)
+    s.addMessage({ id: 4, user_id: 'p1', name: 'Ann', text: 'seen', ts: 4 })
+    expect(s.unread).toBe(0)
+  })
+
+  it('shows a screen tile only while the peer shares and a stream arrived', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    s.setRemoteStream('p1', 'screen', asStream(new FakeStream()))
+    expect(s.tiles.some((t) => t.id === 'p1:screen')).toBe(false)
+    s.updatePeerState('p1', { audio: true, video: true, screen: true, hand: false })
+    s.setRemoteStream('p1', 'screen', asStream(new FakeStream()))
+    expect(s.tiles.some((t) => t.id === 'p1:screen')).toBe(true)
+    s.layout = 'spotlight'
+    expect(s.mainTile).toBe('p1:screen')
+    s.updatePeerState('p1', { audio: true, video: true, screen: false, hand: false })
+    expect(s.tiles.some((t) => t.id === 'p1:screen')).toBe(false)
+    expect(s.peers.p1!.screenStream).toBeNull()
+  })
+
+  it('spotlight follows the active speaker unless a tile is pinned', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    s.activeSpeaker = 'p2'
+    expect(s.mainTile).toBe('p2:camera')
+    s.pin('p1:camera')
+    expect(s.layout).toBe('spotlight')
+    expect(s.mainTile).toBe('p1:camera')
+    s.pin('p1:camera')
+    expect(s.mainTile).toBe('p2:camera')
+    s.toggleLayout()
+    expect(s.layout).toBe('grid')
+  })
+})
