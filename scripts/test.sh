@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make test`: the whole suite, as CI runs it. Each stage must pass; the summary line
+# at the end counts stages. Set CONFAB_SKIP="e2e tsan" (space separated) to skip stages
+# locally; CI never sets it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/.ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+passed=0
+failed=0
+failures=()
+stage() {
+  local name=$1
+  shift
+  if [[ " ${CONFAB_SKIP:-} " == *" $name "* ]]; then
+    echo "== $name: skipped by CONFAB_SKIP"
+    return
+  fi
+  echo "== $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+configure_build() {  # dir, cmake args...
+  local dir=$1
+  shift
+  cmake -S server -B "$dir" -G Ninja "$@" >/dev/null && cmake --build "$dir" -j2
+}
+ctest_in() { ctest --test-dir "$1" --output-on-failure -j2 --timeout 300; }
+protocol_tests() {  # server build dir
+  CONFAB_SERVER="$1/app/confab-server" CONFAB_CONFORMANCE="$1/app/confab-conformance" \
+    node --test --test-concurrency=1 server/tests/protocol/
+}
+
+scripts/setup.sh || exit 1
+
+stage build configure_build build/release -DCMAKE_BUILD_TYPE=Release
+stage unit ctest_in build/release
+stage protocol protocol_tests build/release
+stage web-build scripts/build-web.sh
+stage web-unit npm test -w web
+stage e2e env CONFAB_SERVER=build/release/app/confab-server npm run test:e2e
+stage asan-build configure_build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCONFAB_SANITIZE=address,undefined"
+stage asan-unit ctest_in build/asan
+stage asan-protocol protocol_tests build/asan
+stage tsan-build configure_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONFAB_SANITIZE=thread
+stage tsan-unit ctest_in build/tsan
+stage fuzz scripts/fuzz.sh "${CONFAB_FUZZ_SECONDS:-45}"
+
+echo
+((failed)) && echo "failed stages: ${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+((failed == 0))
