@@ -35,6 +35,18 @@ export async function joinByLink(browser, baseUrl, room, name, { viewport = { wi
   return { name, context, page, id, errors }
 }
 
+/** Opens a room's lobby without joining; `init` runs in the page before the app (e.g. to break getUserMedia). */
+export async function openLobby(browser, baseUrl, room, { viewport = { width: 1280, height: 720 }, init, locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ viewport, locale })
+  if (init) await context.addInitScript(init)
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e))
+  await page.goto(`${baseUrl}/r/${room}`, { timeout: 15_000 })
+  await page.getByTestId('lobby').waitFor({ timeout: 10_000 })
+  return { context, page, errors }
+}
+
 export async function selfId(page) {
   return waitFor(() => page.evaluate(() => window.__confab?.selfId() || null), { timeoutMs: 5000, what: 'self id' })
 }

@@ -152,7 +152,8 @@ export class PeerLink {
     if (t) {
       await t.sender.replaceTrack(local?.track ?? null)
       if (local) {
-        if (this.slotStream.get(slot) !== local.stream.id) {
+        // setStreams is missing in older Firefox; the receiver then treats the track as camera.
+        if (this.slotStream.get(slot) !== local.stream.id && typeof t.sender.setStreams === 'function') {
           t.sender.setStreams(local.stream)
           this.slotStream.set(slot, local.stream.id)
         }

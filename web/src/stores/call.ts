@@ -60,15 +60,26 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   refreshPreview()
   meterFor(opts.audioTrack)
   live.timers.push(setInterval(pollSpeaker, 300), setInterval(() => void pollStats(), 2000))
-  await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false })
+  try {
+    await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false })
+  } catch (err) {
+    // Back to the lobby with the error shown; it captures the devices again.
+    await dispose(false)
+    throw err
+  }
 }
 
 export async function leaveCall(): Promise<void> {
+  await dispose(true)
+}
+
+async function dispose(reportLeft: boolean): Promise<void> {
   if (!live) return
   const l = live
   live = null
   l.timers.forEach(clearInterval)
   l.meter?.stop()
+  if (!reportLeft) l.unbind()
   await l.session.leave()
   for (const slot of ['audio', 'camera', 'screenVideo', 'screenAudio'] as const) l.session.mesh.track(slot)?.stop()
   l.unbind()

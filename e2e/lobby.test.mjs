@@ -1,0 +1,137 @@
+// End-to-end: lobby, receive-only joining, layouts, language and a phone-sized viewport.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ServerProcess } from './lib/server.mjs'
+import { closeAll, joinByLink, launchBrowser, openLobby, selfId } from './lib/browser.mjs'
+import { expectMediaFrom, inboundStats } from './lib/media.mjs'
+import { waitFor } from './lib/wait.mjs'
+
+const OUTPUT = resolve(import.meta.dirname, 'output')
+mkdirSync(OUTPUT, { recursive: true })
+
+let server
+let browser
+let roomSeq = 0
+const room = (tag) => `e2e-lobby-${tag}-${process.pid}-${++roomSeq}`
+
+describe('lobby and layout', { concurrency: 1 }, () => {
+  before(async () => {
+    server = new ServerProcess()
+    await server.start()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('a browser without camera or microphone is told so and joins receive-only', async () => {
+    const roomId = room('recvonly')
+    const host = await joinByLink(browser, server.url, roomId, 'Host')
+    const lobby = await openLobby(browser, server.url, roomId, {
+      init: () => {
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no device', 'NotFoundError'))
+      },
+    })
+    try {
+      const { page } = lobby
+      await page.getByTestId('problem-not-found').waitFor({ timeout: 5000 })
+      await page.getByTestId('no-devices').waitFor({ timeout: 5000 })
+      await page.getByTestId('name-input').fill('Watcher')
+      await page.getByTestId('join').click()
+      await page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+      await expectMediaFrom(page, [host.id], { label: 'Watcher' })
+      const watcherId = await selfId(page)
+      const tile = host.page.locator(`[data-tile="${watcherId}:camera"]`)
+      await tile.getByTestId('avatar').waitFor({ timeout: 5000 })
+      await tile.getByTestId('mic-off').waitFor({ timeout: 5000 })
+      assert.equal(await tile.getAttribute('data-label'), 'Watcher')
+      // Nothing is sent by the watcher.
+      const fromWatcher = (await inboundStats(host.page))[watcherId]
+      assert.equal(fromWatcher?.framesDecoded ?? 0, 0)
+    } finally {
+      await closeAll([host, lobby])
+    }
+  })
+
+  it('the lobby remembers the name and can join with the camera off', async () => {
+    const roomId = room('camoff')
+    const host = await joinByLink(browser, server.url, roomId, 'Host')
+    const lobby = await openLobby(browser, server.url, roomId)
+    try {
+      const { page } = lobby
+      await page.getByTestId('name-input').fill('Quiet')
+      await page.getByTestId('level-meter').waitFor({ timeout: 10_000 })
+      await page.getByTestId('lobby-cam').click()
+      await page.getByTestId('lobby-mic').click()
+      await page.getByTestId('join').click()
+      await page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+      const id = await selfId(page)
+      const tile = host.page.locator(`[data-tile="${id}:camera"]`)
+      await tile.getByTestId('cam-off').waitFor({ timeout: 5000 })
+      await tile.getByTestId('mic-off').waitFor({ timeout: 5000 })
+      // Turning the camera on later publishes it on the existing connection.
+      await page.getByTestId('toggle-cam').click()
+      await tile.getByTestId('cam-off').waitFor({ state: 'detached', timeout: 5000 })
+      await waitFor(async () => ((await inboundStats(host.page))[id]?.framesDecoded ?? 0) > 10, {
+        timeoutMs: 15_000,
+        what: 'video from the late camera',
+      })
+      await page.getByTestId('leave').click()
+      await page.getByTestId('rejoin').click()
+      assert.equal(await page.getByTestId('name-input').inputValue(), 'Quiet')
+    } finally {
+      await closeAll([host, lobby])
+    }
+  })
+
+  it('clicking a tile spotlights it; the layout toggle returns to the grid', async () => {
+    const roomId = room('spot')
+    const ps = [await joinByLink(browser, server.url, roomId, 'Ada'), await joinByLink(browser, server.url, roomId, 'Bo')]
+    ps.push(await joinByLink(browser, server.url, roomId, 'Cy'))
+    try {
+      const { page } = ps[0]
+      await page.locator(`[data-tile="${ps[2].id}:camera"]`).click()
+      await page.locator('[data-testid=stage][data-layout=spotlight]').waitFor({ timeout: 5000 })
+      assert.equal(await page.locator('[data-main=true]').getAttribute('data-tile'), `${ps[2].id}:camera`)
+      await page.keyboard.press('l')
+      await page.locator('[data-testid=stage][data-layout=grid]').waitFor({ timeout: 5000 })
+      // Raise hand shows on the others' tiles and in their participant list.
+      await page.keyboard.press('h')
+      await ps[1].page.locator(`[data-tile="${ps[0].id}:camera"] [data-testid=hand]`).waitFor({ timeout: 5000 })
+      await ps[1].page.getByTestId('toggle-people').click()
+      await ps[1].page.locator(`[data-testid=participant][data-peer="${ps[0].id}"] [data-testid=participant-hand]`).waitFor({ timeout: 5000 })
+      await ps[1].page.locator(`[data-testid=participant][data-peer="${ps[0].id}"] [data-testid=quality][data-quality=good]`).waitFor({ timeout: 10_000 })
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('speaks Chinese for a Chinese browser and fits a phone screen', async () => {
+    const roomId = room('phone')
+    const host = await joinByLink(browser, server.url, roomId, 'Host')
+    const phone = await openLobby(browser, server.url, roomId, { viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
+    try {
+      const { page } = phone
+      await page.getByText('立即加入').waitFor({ timeout: 5000 })
+      await page.getByTestId('name-input').fill('手机')
+      await page.getByTestId('join').click()
+      await page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+      await expectMediaFrom(page, [host.id], { label: 'phone' })
+      for (const id of ['leave', 'toggle-mic', 'toggle-cam']) {
+        const box = await page.getByTestId(id).boundingBox()
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, `${id} is on screen`)
+      }
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(width <= 390, `page is ${width}px wide`)
+      await page.getByTestId('toggle-chat').click()
+      await page.getByTestId('chat-input').waitFor({ timeout: 5000 })
+      await page.screenshot({ path: resolve(OUTPUT, 'phone-chat.png') })
+    } finally {
+      await closeAll([host, phone])
+    }
+  })
+})
