@@ -80,6 +80,11 @@ describe('lobby and layout', { concurrency: 1 }, () => {
         timeoutMs: 15_000,
         what: 'video from the late camera',
       })
+      // ...and the tile shows it, not only the decoder.
+      await waitFor(() => host.page.evaluate((tid) => document.querySelector(`[data-tile="${tid}"] video`)?.videoWidth > 0, `${id}:camera`), {
+        timeoutMs: 10_000,
+        what: 'the late camera on the tile',
+      })
       await page.getByTestId('leave').click()
       await page.getByTestId('rejoin').click()
       assert.equal(await page.getByTestId('name-input').inputValue(), 'Quiet')
