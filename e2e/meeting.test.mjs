@@ -105,6 +105,17 @@ describe('confab in the browser', { concurrency: 1 }, () => {
       // Stopping removes the screen tile everywhere.
       await a.page.getByTestId('toggle-screen').click()
       for (const o of others) await o.page.locator(`[data-tile="${a.id}:screen"]`).waitFor({ state: 'detached', timeout: 5000 })
+      // Share again, then end it the way the browser's own "Stop sharing" bar does: the track ends.
+      await a.page.getByTestId('toggle-screen').click()
+      await others[0].page.locator(`[data-tile="${a.id}:screen"]`).waitFor({ timeout: 15_000 })
+      await a.page.evaluate(() => {
+        const pc = Object.values(window.__confab.peerConnections())[0]
+        const track = pc.getSenders().map((s) => s.track).find((t) => t && t.contentHint === 'detail')
+        track.stop()
+        track.dispatchEvent(new Event('ended'))
+      })
+      await a.page.locator('[data-testid=toggle-screen][aria-pressed=false]').waitFor({ timeout: 5000 })
+      for (const o of others) await o.page.locator(`[data-tile="${a.id}:screen"]`).waitFor({ state: 'detached', timeout: 5000 })
     } finally {
       await closeAll(ps)
     }
