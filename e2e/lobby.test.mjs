@@ -28,6 +28,24 @@ describe('lobby and layout', { concurrency: 1 }, () => {
     await server?.dispose()
   })
 
+  it('the home page creates a readable room id and joins by pasted link', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      await page.goto(server.url, { timeout: 15_000 })
+      await page.getByTestId('create-room').click()
+      await page.getByTestId('lobby').waitFor({ timeout: 5000 })
+      assert.match(new URL(page.url()).pathname, /^\/r\/[a-z2-9]{3}-[a-z2-9]{4}-[a-z2-9]{3}$/)
+      await page.goto(server.url)
+      await page.getByTestId('room-input').fill(`${server.url}/r/pasted_room-1?x=1`)
+      await page.getByTestId('join-room').click()
+      await page.getByTestId('lobby').waitFor({ timeout: 5000 })
+      assert.equal(new URL(page.url()).pathname, '/r/pasted_room-1')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('a browser without camera or microphone is told so and joins receive-only', async () => {
     const roomId = room('recvonly')
     const host = await joinByLink(browser, server.url, roomId, 'Host')
@@ -65,6 +83,12 @@ describe('lobby and layout', { concurrency: 1 }, () => {
       const { page } = lobby
       await page.getByTestId('name-input').fill('Quiet')
       await page.getByTestId('level-meter').waitFor({ timeout: 10_000 })
+      // The fake microphone beeps: the meter must move.
+      await waitFor(async () => Number(await page.getByTestId('level-meter').getAttribute('aria-valuenow')) > 0, {
+        timeoutMs: 5000,
+        intervalMs: 50,
+        what: 'the mic level meter to move',
+      })
       await page.getByTestId('lobby-cam').click()
       await page.getByTestId('lobby-mic').click()
       await page.getByTestId('join').click()
