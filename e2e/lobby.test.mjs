@@ -75,6 +75,25 @@ describe('lobby and layout', { concurrency: 1 }, () => {
     }
   })
 
+  it('plain HTTP off localhost explains HTTPS and still joins to watch', async () => {
+    const roomId = room('insecure')
+    const host = await joinByLink(browser, server.url, roomId, 'Host')
+    const insecureUrl = server.url.replace('127.0.0.1', 'confab.test')
+    const lobby = await openLobby(browser, insecureUrl, roomId)
+    try {
+      const { page } = lobby
+      assert.equal(await page.evaluate(() => window.isSecureContext), false)
+      const alert = page.getByTestId('problem-insecure-context')
+      await alert.waitFor({ timeout: 5000 })
+      assert.match(await alert.textContent(), /HTTPS/)
+      await page.getByTestId('join').click()
+      await page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+      await expectMediaFrom(page, [host.id], { label: 'insecure watcher' })
+    } finally {
+      await closeAll([host, lobby])
+    }
+  })
+
   it('the lobby remembers the name and can join with the camera off', async () => {
     const roomId = room('camoff')
     const host = await joinByLink(browser, server.url, roomId, 'Host')

@@ -197,6 +197,18 @@ describe('confab in the browser', { concurrency: 1 }, () => {
       await expectFullMesh(ps)
       ps.push(await joinByLink(browser, server.url, roomId, 'Dee'))
       await expectFullMesh(ps, 30_000)
+      // Four people: every camera sender is capped for a 4-person mesh (600 kbit/s, 360p from 720p).
+      for (const p of ps) {
+        const caps = await waitFor(async () => {
+          const c = await p.page.evaluate(() =>
+            Object.values(window.__confab.peerConnections()).flatMap((pc) =>
+              pc.getSenders().filter((s) => s.track?.kind === 'video').map((s) => s.getParameters().encodings[0] ?? {}),
+            ),
+          )
+          return c.length === 3 && c.every((e) => e.maxBitrate === 600_000) ? c : null
+        }, { timeoutMs: 10_000, what: `${p.name}: camera caps for 4 people` })
+        assert.ok(caps.every((e) => e.scaleResolutionDownBy === 2), JSON.stringify(caps))
+      }
     } finally {
       await closeAll(ps)
     }

@@ -13,6 +13,8 @@ export const CHROMIUM_ARGS = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
+  // A name that is not localhost, to see the page as an insecure (plain HTTP) origin.
+  '--host-resolver-rules=MAP confab.test 127.0.0.1',
 ]
 
 export function launchBrowser() {
