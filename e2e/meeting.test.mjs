@@ -184,7 +184,12 @@ describe('confab in the browser', { concurrency: 1 }, () => {
       await d.saveAs(file)
       assert.ok(statSync(file).size > 10_000, `recording is ${statSync(file).size} bytes`)
       // EBML magic: every WebM file starts with it.
-      assert.deepEqual([...readFileSync(file).subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3])
+      const bytes = readFileSync(file)
+      assert.deepEqual([...bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3])
+      // Both the canvas video and the WebAudio mix made it into the file.
+      const text = bytes.toString('latin1')
+      assert.match(text, /V_VP[89]/)
+      assert.match(text, /A_OPUS/)
     } finally {
       await closeAll(ps)
     }
