@@ -75,6 +75,19 @@ describe('lobby and layout', { concurrency: 1 }, () => {
     }
   })
 
+  it('a join the server refuses is explained in the lobby', async () => {
+    const lobby = await openLobby(browser, server.url, 'x'.repeat(65))
+    try {
+      await lobby.page.getByTestId('join').click()
+      const err = lobby.page.locator('[data-testid=join-error][data-code=invalid_room]')
+      await err.waitFor({ timeout: 10_000 })
+      assert.match(await err.textContent(), /not valid/)
+      await lobby.page.getByTestId('lobby').waitFor({ timeout: 5000 })
+    } finally {
+      await closeAll([lobby])
+    }
+  })
+
   it('plain HTTP off localhost explains HTTPS and still joins to watch', async () => {
     const roomId = room('insecure')
     const host = await joinByLink(browser, server.url, roomId, 'Host')

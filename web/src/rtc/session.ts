@@ -32,6 +32,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
   private readonly signaling: SignalingClient
   private room = ''
   private name: string | undefined
+  private password: string | undefined
   private flags: MediaFlags = { audio: true, video: true, screen: false, hand: false }
   private wantJoined = false
   private status: ConnectionStatus = 'idle'
@@ -62,9 +63,10 @@ export class MeetingSession extends Emitter<SessionEvents> {
     return { ...this.flags }
   }
 
-  async join(room: string, name: string | undefined, flags: Partial<MediaFlags>): Promise<JoinResult> {
+  async join(room: string, name: string | undefined, flags: Partial<MediaFlags>, password?: string): Promise<JoinResult> {
     this.room = room
     this.name = name
+    this.password = password
     this.flags = { ...this.flags, ...flags }
     this.wantJoined = true
     this.setStatus('joining')
@@ -117,7 +119,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
   private async doJoin(): Promise<JoinResult> {
     try {
       const { audio, video } = this.flags
-      const r = await this.signaling.join({ room: this.room, name: this.name, audio, video })
+      const r = await this.signaling.join({ room: this.room, name: this.name, audio, video, password: this.password })
       this.selfId = r.self_id
       this.mesh.reset(r.self_id, r.ice_servers ?? [])
       if (this.flags.screen || this.flags.hand) {

@@ -17,6 +17,7 @@ export interface JoinOptions {
   audioTrack: MediaStreamTrack | null
   videoTrack: MediaStreamTrack | null
   audioOn: boolean
+  password?: string
 }
 
 interface Live {
@@ -61,7 +62,7 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   meterFor(opts.audioTrack)
   live.timers.push(setInterval(pollSpeaker, 300), setInterval(() => void pollStats(), 2000))
   try {
-    await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false })
+    await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false }, opts.password || undefined)
   } catch (err) {
     // Back to the lobby with the error shown; it captures the devices again.
     await dispose(false)
