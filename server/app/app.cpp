@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "http/tls_context.hpp"
+
 namespace confab::app {
 
 namespace {
@@ -37,19 +39,59 @@ App::App(const Config& config)
                                    [this](std::string_view kind, std::string_view detail) {
                                      spdlog::debug("socket.io {} error: {}", kind, detail);
                                      metrics_.inc("confab_errors_total", fmt::format("kind=\"{}\"", kind));
-                                   }}),
+                                   },
+                                   config.max_messages_per_second, config.message_burst}),
       store_(ensure_directory(config.data_dir)),
       outbox_(sio_.of("/")),
       meeting_(outbox_, store_, meeting_config(config, metrics_), clock_, random_),
       gateway_(sio_.of("/"), meeting_),
+      origins_(config.allowed_origins),
       signals_(io_, SIGINT, SIGTERM),
       drain_timer_(io_) {
   add_routes();
+  engine_.set_admission_check([this](const engineio::HttpRequest& request) -> std::optional<std::string> {
+    if (origins_.allows(request)) return std::nullopt;
+    metrics_.inc("confab_errors_total", "kind=\"origin\"");
+    spdlog::warn("refused a session from origin {}", request.origin);
+    return "Origin not allowed";
+  });
   router_.mount_engine("/socket.io/", engine_);
   router_.serve_static(config.web_root);
+  http::ListenerOptions options = listener_options();
+  add_security_headers(options.tls != nullptr);
   const auto address = boost::asio::ip::make_address(config.host);
   listener_ = std::make_unique<http::Listener>(io_, router_, boost::asio::ip::tcp::endpoint(address, config.port),
-                                               http::ConnectionLimits{config.max_payload, std::chrono::seconds(30)});
+                                               std::move(options));
+}
+
+http::ListenerOptions App::listener_options() {
+  http::ListenerOptions options;
+  options.limits = {config_.max_payload, std::chrono::seconds(30), config_.max_connections_per_ip};
+  options.redirect_http = config_.tls_redirect_http;
+  if (config_.tls_self_signed) {
+    const auto files = http::ensure_self_signed(std::filesystem::path(config_.data_dir) / "tls");
+    spdlog::info("TLS with the self-signed certificate {}", files.cert.string());
+    options.tls = http::make_tls_context(files);
+  } else if (!config_.tls_cert.empty()) {
+    options.tls = http::make_tls_context({config_.tls_cert, config_.tls_key});
+  }
+  return options;
+}
+
+// The app has no inline scripts; Ant Design injects styles at run time, hence
+// 'unsafe-inline' for styles only.
+void App::add_security_headers(bool tls) {
+  router_.add_default_header("X-Content-Type-Options", "nosniff");
+  router_.add_default_header("Referrer-Policy", "no-referrer");
+  router_.add_default_header("X-Frame-Options", "DENY");
+  router_.add_default_header("Permissions-Policy",
+                             "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)");
+  router_.add_default_header("Content-Security-Policy",
+                             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                             "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; "
+                             "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
+                             "form-action 'self'; frame-ancestors 'none'");
+  if (tls) router_.add_default_header("Strict-Transport-Security", "max-age=15552000");
 }
 
 void App::add_routes() {
@@ -61,6 +103,7 @@ void App::add_routes() {
   metrics_.counter("confab_bytes_sent_total", "Bytes written to clients");
   metrics_.counter("confab_http_requests_total", "HTTP requests served");
   metrics_.counter("confab_connections_total", "TCP connections accepted");
+  metrics_.counter("confab_connections_refused_total", "Connections refused by the per-address limit");
   metrics_.gauge("confab_connections", "Open TCP connections (HTTP and WebSocket)", [this] {
     const auto& t = listener_->traffic();
     return static_cast<double>(t.connections_open + t.websockets_open);
@@ -90,12 +133,14 @@ std::string App::render_metrics() {
   metrics_.set("confab_bytes_sent_total", {}, t.bytes_sent);
   metrics_.set("confab_http_requests_total", {}, t.http_requests);
   metrics_.set("confab_connections_total", {}, t.connections_total);
+  metrics_.set("confab_connections_refused_total", {}, listener_->rejected_connections());
   return metrics_.render();
 }
 
 int App::run() {
   listener_->start();
-  spdlog::info("confab listening on http://{}:{} (web root {}, data {})", config_.host, listener_->port(),
+  spdlog::info("confab listening on {}://{}:{} (web root {}, data {})", listener_->tls() ? "https" : "http",
+               config_.host, listener_->port(),
                config_.web_root, config_.data_dir);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
@@ -116,7 +161,7 @@ void App::shutdown() {
 // Gives the close packets up to two seconds to leave before the loop stops.
 void App::wait_for_drain(int attempts_left) {
   const auto& t = listener_->traffic();
-  if (attempts_left == 0 || (t.connections_open == 0 && t.websockets_open == 0)) {
+  if (attempts_left == 0 || (t.responses_in_flight == 0 && t.websockets_open == 0)) {
     io_.stop();
     return;
   }

@@ -11,6 +11,7 @@
 #include "engineio/server.hpp"
 #include "http/listener.hpp"
 #include "http/metrics.hpp"
+#include "http/origin_policy.hpp"
 #include "http/router.hpp"
 #include "meeting/meeting.hpp"
 #include "socketio/server.hpp"
@@ -26,6 +27,8 @@ class App {
 
  private:
   void add_routes();
+  void add_security_headers(bool tls);
+  http::ListenerOptions listener_options();
   std::string render_metrics();
   void shutdown();
   void wait_for_drain(int attempts_left);
@@ -41,6 +44,7 @@ class App {
   SocketOutbox outbox_;
   meeting::Meeting meeting_;
   MeetingGateway gateway_;
+  http::OriginPolicy origins_;
   http::Router router_;
   std::unique_ptr<http::Listener> listener_;
   boost::asio::signal_set signals_;

@@ -42,6 +42,35 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MAX_PAYLOAD")
       ->check(CLI::Range(1024, 100'000'000))
       ->capture_default_str();
+  auto* cert = cli.add_option("--tls-cert", c.tls_cert, "PEM certificate chain: serve HTTPS and WSS")
+                   ->envname("CONFAB_TLS_CERT")
+                   ->check(CLI::ExistingFile);
+  auto* key = cli.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")
+                  ->envname("CONFAB_TLS_KEY")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  cli.add_flag("--tls-self-signed", c.tls_self_signed,
+               "Serve HTTPS with a self-signed certificate kept in <data-dir>/tls (for LAN use)")
+      ->envname("CONFAB_TLS_SELF_SIGNED")
+      ->excludes(cert);
+  cli.add_flag("!--no-tls-redirect", c.tls_redirect_http, "With TLS, refuse plain HTTP instead of redirecting it")
+      ->envname("CONFAB_TLS_REDIRECT");
+  cli.add_option("--allowed-origin", c.allowed_origins,
+                 "Extra Origin allowed to open sessions (repeatable), e.g. https://meet.example.org; "
+                 "the server's own origin is always allowed")
+      ->envname("CONFAB_ALLOWED_ORIGINS")
+      ->delimiter(',');
+  cli.add_option("--max-connections-per-ip", c.max_connections_per_ip, "Concurrent connections per address (0: no limit)")
+      ->envname("CONFAB_MAX_CONNECTIONS_PER_IP")
+      ->capture_default_str();
+  cli.add_option("--max-messages-per-second", c.max_messages_per_second,
+                 "Messages a connection may send per second before it is disconnected (0: no limit)")
+      ->envname("CONFAB_MAX_MESSAGES_PER_SECOND")
+      ->capture_default_str();
+  cli.add_option("--message-burst", c.message_burst, "Messages a connection may send in a burst")
+      ->envname("CONFAB_MESSAGE_BURST")
+      ->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

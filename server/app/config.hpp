@@ -18,6 +18,16 @@ struct Config {
   int ping_interval_ms = 25000;
   int ping_timeout_ms = 20000;
   std::size_t max_payload = 1'000'000;
+  // TLS: a certificate and key, or a generated self-signed pair in <data-dir>/tls.
+  std::string tls_cert;
+  std::string tls_key;
+  bool tls_self_signed = false;
+  bool tls_redirect_http = true;
+  // Abuse limits.
+  std::vector<std::string> allowed_origins;  // besides the server's own origin
+  std::size_t max_connections_per_ip = 64;
+  double max_messages_per_second = 100;
+  double message_burst = 300;
 };
 
 // Parses flags (each with a CONFAB_* environment variable). Returns an exit code

@@ -1,57 +1,54 @@
 #pragma once
-// One HTTP/1.1 connection: keep-alive request loop, long-poll holding with client
-// abort detection, and hand-over to a WebSocket on upgrade.
-#include <boost/asio/ip/tcp.hpp>
+// One HTTP/1.1 connection over a plain or TLS stream: keep-alive request loop,
+// long-poll holding with client abort detection, hand-over to a WebSocket on upgrade.
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
 #include <optional>
 
-#include "http/router.hpp"
-#include "http/traffic.hpp"
+#include "http/connection_context.hpp"
+#include "http/ip_limiter.hpp"
+#include "http/streams.hpp"
 
 namespace confab::http {
 
-struct ConnectionLimits {
-  std::size_t max_body = 1'000'000;
-  std::chrono::seconds idle_timeout{30};
-};
+using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+template <class Stream>
+class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream>> {
  public:
-  HttpConnection(boost::asio::ip::tcp::socket socket, const Router& router, ConnectionLimits limits,
-                 Traffic& traffic);
+  HttpConnection(Stream stream, boost::beast::flat_buffer buffer, const ConnectionContext& context,
+                 std::shared_ptr<ListenerState> state, std::string remote_address, IpLimiter::Slot slot);
   ~HttpConnection();
-  void start();
+  void start() { read_request(); }
 
  private:
-  using Request = boost::beast::http::request<boost::beast::http::string_body>;
-
   void read_request();
-  void on_request(Request request);
-  void on_engine_request(engineio::Server& engine, Request& request, engineio::HttpRequest ereq);
-  void upgrade(engineio::Server& engine, Request request, engineio::HttpRequest ereq);
+  void on_request(BeastRequest request);
+  void on_engine_request(engineio::Server& engine, bool keep_alive, engineio::HttpRequest ereq);
+  void upgrade(engineio::Server& engine, BeastRequest request, engineio::HttpRequest ereq);
   void send(Response response, bool keep_alive, bool head);
   void watch_for_abort();
   void close();
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  const Router& router_;
-  ConnectionLimits limits_;
-  Traffic& traffic_;
+  ConnectionContext context_;
+  std::shared_ptr<ListenerState> state_;
   std::string remote_address_;
+  IpLimiter::Slot slot_;
   engineio::PollAbort abort_;
-  bool held_ = false;  // a long-poll is waiting for its response
+  bool held_ = false;                  // a long-poll is waiting for its response
   std::uint64_t poll_generation_ = 0;  // tells a stale abort watch from the current one
   bool upgraded_ = false;
   bool closed_ = false;
 };
 
-engineio::HttpRequest to_engine_request(const boost::beast::http::request<boost::beast::http::string_body>& request,
-                                        std::string remote_address);
+extern template class HttpConnection<PlainStream>;
+extern template class HttpConnection<TlsStream>;
+
+engineio::HttpRequest to_engine_request(const BeastRequest& request, std::string remote_address);
 
 }  // namespace confab::http

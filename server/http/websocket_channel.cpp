@@ -1,29 +1,33 @@
 #include "http/websocket_channel.hpp"
 
-#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 namespace confab::http {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-WebSocketChannel::WebSocketChannel(beast::tcp_stream stream, std::size_t max_message,
-                                   Traffic& traffic)
-    : ws_(std::move(stream)), traffic_(traffic) {
+template <class Stream>
+WebSocketChannel<Stream>::WebSocketChannel(Stream stream, std::size_t max_message,
+                                           std::shared_ptr<ListenerState> state, IpLimiter::Slot slot)
+    : ws_(std::move(stream)), state_(std::move(state)), slot_(std::move(slot)) {
   beast::get_lowest_layer(ws_).expires_never();
   // Engine.IO's heartbeat detects dead peers; Beast only bounds the handshake.
-  websocket::stream_base::timeout timeouts{std::chrono::seconds(20), websocket::stream_base::none(), false};
-  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(20), websocket::stream_base::none(), false});
   ws_.read_message_max(max_message);
   ws_.auto_fragment(false);
-  ++traffic_.websockets_open;
+  ++state_->traffic.websockets_open;
 }
 
-WebSocketChannel::~WebSocketChannel() { --traffic_.websockets_open; }
+template <class Stream>
+WebSocketChannel<Stream>::~WebSocketChannel() {
+  --state_->traffic.websockets_open;
+}
 
-void WebSocketChannel::accept(beast::http::request<beast::http::string_body> request, OpenFn on_open) {
-  ws_.async_accept(request, [self = shared_from_this(), on_open = std::move(on_open)](beast::error_code ec) {
+template <class Stream>
+void WebSocketChannel<Stream>::accept(BeastRequest request, OpenFn on_open) {
+  ws_.async_accept(request, [self = this->shared_from_this(), on_open = std::move(on_open)](beast::error_code ec) {
     if (ec) {
       self->finish();
       return;
@@ -36,13 +40,14 @@ void WebSocketChannel::accept(beast::http::request<beast::http::string_body> req
   });
 }
 
-void WebSocketChannel::read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void WebSocketChannel<Stream>::read() {
+  ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
     if (ec) {
       self->finish();
       return;
     }
-    self->traffic_.bytes_received += bytes;
+    self->state_->traffic.bytes_received += bytes;
     const auto data = self->buffer_.cdata();
     const std::string_view frame(static_cast<const char*>(data.data()), data.size());
     if (self->handler_) self->handler_->on_frame(frame, !self->ws_.got_text());
@@ -51,18 +56,20 @@ void WebSocketChannel::read() {
   });
 }
 
-void WebSocketChannel::send(std::string frame, bool binary) {
+template <class Stream>
+void WebSocketChannel<Stream>::send(std::string frame, bool binary) {
   if (closing_ || finished_) return;
   queue_.emplace_back(std::move(frame), binary);
   if (open_ && !writing_) write_next();
 }
 
-void WebSocketChannel::write_next() {
+template <class Stream>
+void WebSocketChannel<Stream>::write_next() {
   if (queue_.empty()) {
     writing_ = false;
     if (closing_ && !finished_) {
       writing_ = true;
-      ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
+      ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
         self->writing_ = false;
         self->finish();
       });
@@ -72,8 +79,8 @@ void WebSocketChannel::write_next() {
   writing_ = true;
   ws_.text(!queue_.front().second);
   ws_.async_write(boost::asio::buffer(queue_.front().first),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-                    self->traffic_.bytes_sent += bytes;
+                  [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                    self->state_->traffic.bytes_sent += bytes;
                     self->queue_.pop_front();
                     if (ec) {
                       self->queue_.clear();
@@ -85,20 +92,26 @@ void WebSocketChannel::write_next() {
                   });
 }
 
-void WebSocketChannel::close() {
+template <class Stream>
+void WebSocketChannel<Stream>::close() {
   if (closing_ || finished_) return;
   closing_ = true;
   if (open_ && !writing_) write_next();
 }
 
 // The socket is done: tell Engine.IO once, and drop the handler to break cycles.
-void WebSocketChannel::finish() {
+template <class Stream>
+void WebSocketChannel<Stream>::finish() {
   if (finished_) return;
   finished_ = true;
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
   if (auto handler = std::move(handler_)) handler->on_close();
 }
+
+template class WebSocketChannel<PlainStream>;
+template class WebSocketChannel<TlsStream>;
 
 }  // namespace confab::http

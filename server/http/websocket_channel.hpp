@@ -1,28 +1,32 @@
 #pragma once
-// engineio::WsChannel over a Beast WebSocket: an ordered write queue and a read loop.
+// engineio::WsChannel over a Beast WebSocket (plain or TLS): an ordered write queue
+// and a read loop.
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 
 #include "engineio/transport.hpp"
-#include "http/traffic.hpp"
+#include "http/http_connection.hpp"
+#include "http/ip_limiter.hpp"
+#include "http/streams.hpp"
+#include "http/connection_context.hpp"
 
 namespace confab::http {
 
+template <class Stream>
 class WebSocketChannel final : public engineio::WsChannel,
-                               public std::enable_shared_from_this<WebSocketChannel> {
+                               public std::enable_shared_from_this<WebSocketChannel<Stream>> {
  public:
-  using OpenFn = std::function<std::shared_ptr<engineio::WsHandler>(std::shared_ptr<WebSocketChannel>)>;
+  using OpenFn = std::function<std::shared_ptr<engineio::WsHandler>(std::shared_ptr<engineio::WsChannel>)>;
 
-  WebSocketChannel(boost::beast::tcp_stream stream, std::size_t max_message, Traffic& traffic);
+  WebSocketChannel(Stream stream, std::size_t max_message, std::shared_ptr<ListenerState> state,
+                   IpLimiter::Slot slot);
   ~WebSocketChannel() override;
 
   // Completes the upgrade handshake, then asks `on_open` for the frame handler.
-  void accept(boost::beast::http::request<boost::beast::http::string_body> request, OpenFn on_open);
+  void accept(BeastRequest request, OpenFn on_open);
 
   void send(std::string frame, bool binary) override;
   void close() override;
@@ -32,15 +36,19 @@ class WebSocketChannel final : public engineio::WsChannel,
   void write_next();
   void finish();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::pair<std::string, bool>> queue_;
   std::shared_ptr<engineio::WsHandler> handler_;
-  Traffic& traffic_;
+  std::shared_ptr<ListenerState> state_;
+  IpLimiter::Slot slot_;
   bool open_ = false;
   bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
 };
+
+extern template class WebSocketChannel<PlainStream>;
+extern template class WebSocketChannel<TlsStream>;
 
 }  // namespace confab::http

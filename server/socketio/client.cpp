@@ -11,6 +11,10 @@ Client::Client(Server& server, engineio::Session& session)
       session_(session),
       decoder_(server.options().max_attachments),
       connect_timer_(server.io()) {
+  if (server.options().max_messages_per_second > 0) {
+    rate_.emplace(server.options().max_messages_per_second,
+                  std::max(server.options().message_burst, server.options().max_messages_per_second));
+  }
   connect_timer_.expires_after(server.options().connect_timeout);
   // The timer dies with the client; an aborted wait returns before touching `this`.
   connect_timer_.async_wait([this](boost::system::error_code ec) {
@@ -25,6 +29,14 @@ Client::~Client() {
 }
 
 void Client::on_message(std::string_view data, bool binary) {
+  if (rate_ && !rate_->take()) {
+    server_.report("rate_limit", "too many messages");
+    for (auto& socket : sockets_) {
+      socket->send_packet(Packet{PacketType::disconnect, socket->nsp().name(), std::nullopt, std::nullopt});
+    }
+    close("rate limit exceeded");
+    return;
+  }
   Decoder::Result result = binary ? decoder_.on_binary(data) : decoder_.on_text(data);
   if (!result.error.empty()) {
     server_.report("protocol", result.error);

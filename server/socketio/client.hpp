@@ -2,12 +2,14 @@
 // The Socket.IO side of one Engine.IO session: decodes packets, connects namespaces
 // and owns the sockets.
 #include <boost/asio/steady_timer.hpp>
+#include <optional>
 #include <memory>
 #include <vector>
 
 #include "engineio/session.hpp"
 #include "socketio/packet.hpp"
 #include "socketio/socket.hpp"
+#include "socketio/token_bucket.hpp"
 
 namespace confab::socketio {
 
@@ -36,6 +38,7 @@ class Client final : public engineio::SessionListener {
   engineio::Session& session_;
   Decoder decoder_;
   std::vector<std::shared_ptr<Socket>> sockets_;
+  std::optional<TokenBucket> rate_;
   boost::asio::steady_timer connect_timer_;
 };
 

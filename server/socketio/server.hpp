@@ -20,6 +20,10 @@ struct ServerOptions {
   std::size_t max_attachments = 10;
   // Told about protocol violations and handler exceptions (for logs and metrics).
   std::function<void(std::string_view kind, std::string_view detail)> on_error;
+  // Engine.IO messages a connection may send per second (0: unlimited) and the burst
+  // it may save up; a client over the limit is disconnected.
+  double max_messages_per_second = 0;
+  double message_burst = 0;
 };
 
 class Server {

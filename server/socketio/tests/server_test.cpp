@@ -217,3 +217,39 @@ TEST_F(SioTest, ServerSideDisconnectSendsDisconnectPacket) {
 
 }  // namespace
 }  // namespace confab::socketio
+
+namespace confab::socketio {
+namespace {
+
+TEST(SioRateLimit, FloodingClientIsDisconnectedOthersAreNot) {
+  boost::asio::io_context io;
+  engineio::Server engine(io, engineio::ServerConfig{std::chrono::seconds(10), std::chrono::seconds(10), 1'000'000, true});
+  std::vector<std::string> errors;
+  ServerOptions options;
+  options.max_messages_per_second = 5;
+  options.message_burst = 10;
+  options.on_error = [&](std::string_view kind, std::string_view) { errors.emplace_back(kind); };
+  Server sio(io, engine, options);
+  sio.of("/").on("message", [](Socket& s, json& args, Ack&) { s.emit_args(json::array({"echo", args[0]})); });
+  auto open = [&] {
+    Conn c;
+    engineio::HttpRequest r;
+    r.method = "GET";
+    r.query = engineio::parse_query("EIO=4&transport=websocket");
+    c.handler = engine.open_websocket(r, c.ws);
+    c.text("0");
+    return c;
+  };
+  Conn flooder = open();
+  Conn calm = open();
+  for (int i = 0; i < 20 && !flooder.ws->closed; ++i) flooder.text(R"(2["message",1])");
+  EXPECT_TRUE(flooder.ws->closed);
+  EXPECT_EQ(flooder.ws->frames[flooder.ws->frames.size() - 2].first, "41");  // told before the close
+  EXPECT_EQ(errors, std::vector<std::string>{"rate_limit"});
+  calm.text(R"(2["message",2])");
+  EXPECT_EQ(calm.last(), R"(42["echo",2])");
+  EXPECT_FALSE(calm.ws->closed);
+}
+
+}  // namespace
+}  // namespace confab::socketio

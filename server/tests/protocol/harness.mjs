@@ -16,10 +16,10 @@ function waitForPort(child, name) {
     const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 10_000);
     const onData = (chunk) => {
       output += chunk;
-      const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(output);
+      const m = /listening on (https?):\/\/[^\s:]+:(\d+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolvePort(Number(m[1]));
+        resolvePort({ scheme: m[1], port: Number(m[2]) });
       }
     };
     child.stdout.on('data', onData);
@@ -33,11 +33,11 @@ function waitForPort(child, name) {
 
 async function launch(binary, args, name) {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await waitForPort(child, name);
+  const { scheme, port } = await waitForPort(child, name);
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     child,
     exited,
     async stop() {
