@@ -1,0 +1,330 @@
+// Fuzzes the meeting handlers' payload validation and room logic: a fresh Meeting (fake
+// Outbox, in-memory SQLite store, fixed clock, seeded random source) fed a sequence of
+// (participant, event name, JSON payload) derived from the input.
+//
+// Input format (hand-writable): one call per line, "<who> <event> <payload>".
+//  - <who>: a token; its first byte mod 8 picks participant p0..p7; an 'm' anywhere in it
+//    makes the call use the moving handle(..., json&&) overload instead of the const& one.
+//  - <event>: any bytes up to the next space; "!disconnect" calls Meeting::disconnect.
+//  - <payload>: the rest of the line parsed as JSON; empty means null (an emit without
+//    arguments); text that is not JSON is passed as a JSON string.
+// Example:
+//   0 join_room {"room":"r","name":"Ann"}
+//   1m join_room {"room":"r"}
+//   0 offer {"other_user_id":"p1","offer":{"type":"offer","sdp":"v=0"}}
+//
+// Invariants, checked against a shadow model of who is in (or waiting to enter) which room,
+// kept from the acks and from what the meeting delivers (admitted, denied, kicked, ...):
+//  - handle() never throws, and never answers internal_error (a handler let an exception
+//    other than RequestError escape: the client's input reached an unchecked access);
+//  - every ack is an object with a boolean `ok`; a failure has error {code, message} with
+//    string fields; a failed call delivers nothing; unknown events get unknown_event;
+//  - nothing is delivered to a participant outside the sender's room (a member of it or a
+//    waiter at its door, before or after the call); relayed signals go to the named target
+//    alone; what the sender says (signals, chat, media state) is stamped with its own id;
+//  - rooms never exceed their capacity; a join ack lists exactly the other members;
+//    Meeting::stats() agrees with the model.
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz/fuzz_check.hpp"
+#include "meeting/meeting.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace {
+
+using confab::meeting::ParticipantId;
+using nlohmann::json;
+
+constexpr std::size_t kParticipants = 8;
+constexpr std::size_t kRoomCapacity = 3;  // small, so room_full is reachable
+constexpr std::size_t kMaxCalls = 64;
+
+struct Delivery {
+  ParticipantId to;
+  std::string event;
+  json data;
+};
+
+class RecordingOutbox final : public confab::meeting::Outbox {
+ public:
+  void send(const ParticipantId& to, std::string_view event, const json& data) override {
+    sent.push_back({to, std::string(event), data});
+  }
+  std::vector<Delivery> sent;
+};
+
+class FixedClock final : public confab::meeting::Clock {
+ public:
+  std::int64_t now_ms() override { return 1'700'000'000'000; }
+};
+
+// Deterministic but well mixed (splitmix64): a counting source would repeat 16-character
+// message ids every 36 draws (random_token takes each character from one draw mod 36).
+class SplitMixRandomSource final : public confab::meeting::RandomSource {
+ public:
+  std::uint64_t next_u64() override {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_ = 0;
+};
+
+// Who is in, or knocking at, which room.
+class Model {
+ public:
+  struct Place {
+    std::string room;
+    bool waiting = false;
+  };
+  std::optional<std::string> room_of(const ParticipantId& id) const {
+    auto it = place_.find(id);
+    if (it == place_.end()) return std::nullopt;
+    return it->second.room;
+  }
+  // Members and waiters of `room`.
+  std::set<ParticipantId> people(const std::optional<std::string>& room) const {
+    std::set<ParticipantId> result;
+    if (!room) return result;
+    for (const auto& [id, place] : place_) {
+      if (place.room == *room) result.insert(id);
+    }
+    return result;
+  }
+  std::set<ParticipantId> members(const std::optional<std::string>& room) const {
+    std::set<ParticipantId> result;
+    for (const auto& id : people(room)) {
+      if (!place_.at(id).waiting) result.insert(id);
+    }
+    return result;
+  }
+  void enter(const ParticipantId& id, const std::string& room, bool waiting) {
+    place_[id] = Place{room, waiting};
+  }
+  void leave(const ParticipantId& id) { place_.erase(id); }
+  std::size_t members_total() const {
+    std::size_t n = 0;
+    for (const auto& [id, place] : place_) n += place.waiting ? 0 : 1;
+    return n;
+  }
+  std::size_t rooms() const {
+    std::set<std::string> rooms;
+    for (const auto& [id, place] : place_) {
+      if (!place.waiting) rooms.insert(place.room);
+    }
+    return rooms.size();
+  }
+
+ private:
+  std::map<ParticipantId, Place> place_;
+};
+
+struct Call {
+  ParticipantId from;
+  bool move = false;
+  std::string event;
+  json payload;
+};
+
+std::vector<Call> calls_from(std::string_view input) {
+  std::vector<Call> calls;
+  std::size_t start = 0;
+  while (start < input.size() && calls.size() < kMaxCalls) {
+    const std::size_t end = std::min(input.find('\n', start), input.size());
+    std::string_view line = input.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+
+    Call call;
+    const std::size_t who_end = std::min(line.find(' '), line.size());
+    const std::string_view who = line.substr(0, who_end);
+    call.from = "p" + std::to_string(static_cast<unsigned char>(who[0]) % kParticipants);
+    call.move = who.find('m') != std::string_view::npos;
+    line.remove_prefix(std::min(who_end + 1, line.size()));
+
+    const std::size_t event_end = std::min(line.find(' '), line.size());
+    call.event = std::string(line.substr(0, event_end));
+    line.remove_prefix(std::min(event_end + 1, line.size()));
+
+    if (!line.empty()) {
+      call.payload = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (call.payload.is_discarded()) call.payload = std::string(line);
+    }
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
+void check_ack_shape(const json& ack) {
+  FUZZ_CHECK(ack.is_object());
+  const auto ok = ack.find("ok");
+  FUZZ_CHECK(ok != ack.end() && ok->is_boolean());
+  if (ok->get<bool>()) return;
+  const auto error = ack.find("error");
+  FUZZ_CHECK(error != ack.end() && error->is_object());
+  const auto code = error->find("code");
+  const auto message = error->find("message");
+  FUZZ_CHECK(code != error->end() && code->is_string());
+  FUZZ_CHECK(message != error->end() && message->is_string());
+  if (*code == "internal_error") {
+    std::fprintf(stderr, "internal_error ack: %s\n", ack.dump().c_str());
+  }
+  FUZZ_CHECK(!code->get_ref<const std::string&>().empty() && *code != "internal_error");
+}
+
+bool is_signal(std::string_view event) {
+  return event == "offer" || event == "answer" || event == "ice_candidate";
+}
+
+// What the sender itself says: each delivery carries the sender's id as user_id.
+bool is_stamped(std::string_view event) {
+  return is_signal(event) || event == "message" || event == "media_state";
+}
+
+// Moves the participants that deliveries say have moved.
+void apply_deliveries(Model& model, const std::vector<Delivery>& sent) {
+  for (const Delivery& d : sent) {
+    if (d.event == "admitted" && d.data.is_object() && d.data.contains("room") &&
+        d.data["room"].is_string()) {
+      model.enter(d.to, d.data["room"].get<std::string>(), false);
+    } else if (d.event == "denied" || d.event == "kicked" || d.event == "meeting_ended") {
+      model.leave(d.to);
+    }
+  }
+}
+
+// The deliveries of one call, against the people of the sender's room before and after it.
+void check_deliveries(const Call& call, bool ok, const std::vector<Delivery>& sent,
+                      const std::set<ParticipantId>& before, const std::set<ParticipantId>& after) {
+  if (!ok) {
+    FUZZ_CHECK(sent.empty());
+    return;
+  }
+  for (const Delivery& d : sent) {
+    if (!before.contains(d.to) && !after.contains(d.to)) {
+      std::fprintf(stderr, "%s from %s delivered %s to %s outside the sender's room\n",
+                   call.event.c_str(), call.from.c_str(), d.event.c_str(), d.to.c_str());
+      FUZZ_CHECK(!"delivery outside the sender's room");
+    }
+    FUZZ_CHECK(d.data.is_object());
+    if (is_stamped(call.event)) {
+      FUZZ_CHECK(d.data.contains("user_id") && d.data["user_id"] == call.from);
+    }
+  }
+  if (is_signal(call.event)) {
+    FUZZ_CHECK(sent.size() == 1);
+    FUZZ_CHECK(sent[0].event == call.event);
+    FUZZ_CHECK(call.payload.is_object());
+    FUZZ_CHECK(sent[0].to == call.payload["other_user_id"]);
+    FUZZ_CHECK(sent[0].to != call.from && after.contains(sent[0].to));
+    FUZZ_CHECK(!sent[0].data.contains("other_user_id"));
+  } else if (call.event == "message") {
+    for (const Delivery& d : sent) FUZZ_CHECK(d.event == "message");
+  } else if (call.event == "media_state") {
+    for (const Delivery& d : sent) FUZZ_CHECK(d.event == "peer_state" && d.to != call.from);
+  }
+}
+
+void run(std::string_view input) {
+  RecordingOutbox outbox;
+  auto store = confab::store::SqliteStore::open_in_memory();
+  FixedClock clock;
+  SplitMixRandomSource random;
+  confab::meeting::MeetingConfig config;
+  config.room_capacity = kRoomCapacity;
+  config.chat_history_length = 5;
+  config.max_chat_length = 40;
+  config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}});
+#if __has_include("meeting/password_hasher.hpp")
+  config.password_iterations = 1;  // the slow hash is not what is under test
+  config.jwt_secret = "fuzz-secret";
+#endif
+  config.on_internal_error = [](std::string_view event, std::string_view what) {
+    std::fprintf(stderr, "internal error in %.*s: %.*s\n", static_cast<int>(event.size()),
+                 event.data(), static_cast<int>(what.size()), what.data());
+  };
+  confab::meeting::Meeting meeting(outbox, store, config, clock, random);
+  Model model;
+
+  for (Call& call : calls_from(input)) {
+    const auto room_before = model.room_of(call.from);
+    const auto before = model.people(room_before);
+    outbox.sent.clear();
+
+    if (call.event == "!disconnect") {
+      try {
+        meeting.disconnect(call.from);
+      } catch (...) {
+        FUZZ_CHECK(!"disconnect threw");
+      }
+      for (const Delivery& d : outbox.sent) FUZZ_CHECK(d.to != call.from && before.contains(d.to));
+      apply_deliveries(model, outbox.sent);
+      model.leave(call.from);
+      continue;
+    }
+
+    const Call original = call;  // the moving overload may take the payload over
+    json ack;
+    try {
+      ack = call.move ? meeting.handle(call.from, call.event, std::move(call.payload))
+                      : meeting.handle(call.from, call.event, call.payload);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "handle(%s) threw: %s\n", original.event.c_str(), e.what());
+      FUZZ_CHECK(!"handle threw");
+    } catch (...) {
+      FUZZ_CHECK(!"handle threw a non-exception");
+    }
+    check_ack_shape(ack);
+    const bool ok = ack["ok"].get<bool>();
+    FUZZ_CHECK(meeting.handles(original.event) || (!ok && ack["error"]["code"] == "unknown_event"));
+
+    apply_deliveries(model, outbox.sent);
+    if (ok && original.event == "join_room") {
+      FUZZ_CHECK(ack["room"].is_string() && ack["self_id"] == original.from);
+      const bool waiting = ack.contains("waiting") && ack["waiting"] == true;
+      model.enter(original.from, ack["room"].get<std::string>(), waiting);
+      if (!waiting) {
+        const auto members = model.members(model.room_of(original.from));
+        FUZZ_CHECK(ack["participants"].is_array());
+        std::set<ParticipantId> listed;
+        for (const auto& p : ack["participants"]) listed.insert(p.at("id").get<std::string>());
+        FUZZ_CHECK(listed.size() == ack["participants"].size());
+        listed.insert(original.from);
+        FUZZ_CHECK(listed == members);
+        FUZZ_CHECK(ack["chat"].is_array() && ack["chat"].size() <= config.chat_history_length);
+      }
+    } else if (ok && original.event == "leave_room") {
+      model.leave(original.from);
+    }
+    if (ok && original.event != "join_room") {
+      FUZZ_CHECK(room_before.has_value());  // everything else needs a room
+    }
+    const auto after = model.people(model.room_of(original.from));
+    check_deliveries(original, ok, outbox.sent, before, after);
+
+    for (const auto& room : {room_before, model.room_of(original.from)}) {
+      FUZZ_CHECK(model.members(room).size() <= kRoomCapacity);
+    }
+    const auto stats = meeting.stats();
+    FUZZ_CHECK(stats.participants == model.members_total());
+    FUZZ_CHECK(stats.rooms == model.rooms());
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  run(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
