@@ -20,6 +20,28 @@ std::string_view to_string(ErrorCode code) {
       return "too_long";
     case ErrorCode::unknown_event:
       return "unknown_event";
+    case ErrorCode::forbidden:
+      return "forbidden";
+    case ErrorCode::password_required:
+      return "password_required";
+    case ErrorCode::wrong_password:
+      return "wrong_password";
+    case ErrorCode::invalid_token:
+      return "invalid_token";
+    case ErrorCode::token_expired:
+      return "token_expired";
+    case ErrorCode::room_locked:
+      return "room_locked";
+    case ErrorCode::removed:
+      return "removed";
+    case ErrorCode::denied:
+      return "denied";
+    case ErrorCode::rate_limited:
+      return "rate_limited";
+    case ErrorCode::too_many_rooms:
+      return "too_many_rooms";
+    case ErrorCode::server_full:
+      return "server_full";
     case ErrorCode::internal_error:
       return "internal_error";
   }

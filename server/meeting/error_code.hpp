@@ -17,9 +17,20 @@ enum class ErrorCode {
   unknown_peer,
   too_long,
   unknown_event,
+  forbidden,
+  password_required,
+  wrong_password,
+  invalid_token,
+  token_expired,
+  room_locked,
+  removed,
+  denied,
+  rate_limited,
+  too_many_rooms,
+  server_full,
   internal_error,
 };
-inline constexpr std::size_t kErrorCodeCount = 9;
+inline constexpr std::size_t kErrorCodeCount = 20;
 
 std::string_view to_string(ErrorCode code);
 

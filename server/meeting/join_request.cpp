@@ -5,6 +5,14 @@
 
 namespace confab::meeting {
 
+namespace {
+
+std::optional<std::string> copy_of(const std::string* text) {
+  return text == nullptr ? std::nullopt : std::optional<std::string>(*text);
+}
+
+}  // namespace
+
 JoinRequest JoinRequest::parse(const nlohmann::json& payload) {
   const PayloadReader reader(payload);
   JoinRequest request;
@@ -12,10 +20,11 @@ JoinRequest JoinRequest::parse(const nlohmann::json& payload) {
   const std::string* name = reader.optional_string("name");
   request.media.audio = reader.optional_bool("audio").value_or(true);
   request.media.video = reader.optional_bool("video").value_or(true);
-  // Not enforced yet (access control comes later), but their types are checked already so
-  // clients cannot come to depend on sending garbage.
-  reader.optional_string("password");
-  reader.optional_string("token");
+  request.password = copy_of(reader.optional_string("password"));
+  request.token = copy_of(reader.optional_string("token"));
+  if (request.password && request.password->size() > kMaxPasswordBytes) {
+    throw_bad_field("password", "is too long");
+  }
 
   validate_room_id(request.room);
   if (name != nullptr) request.name = validate_display_name(*name);

@@ -31,10 +31,15 @@ Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Cloc
                  RandomSource& random)
     : config_(std::move(config)),
       outbox_(outbox),
+      clock_(clock),
       names_(random),
       chat_(store, clock, random, config_),
-      membership_(rooms_, outbox_, chat_, names_, config_),
-      relay_(rooms_, outbox_) {}
+      ice_servers_(config_.ice_servers, config_.turn, clock),
+      admission_(rooms_, store, clock, names_, config_),
+      membership_(rooms_, outbox_, chat_, admission_, ice_servers_, config_),
+      host_controls_(rooms_, outbox_, membership_, admission_, store, clock),
+      relay_(rooms_, outbox_),
+      chat_rate_(config_.chat_rate) {}
 
 template <typename Handler>
 nlohmann::json Meeting::run_guarded(std::string_view event, Handler&& handler) {
@@ -86,6 +91,15 @@ nlohmann::json Meeting::dispatch(const ParticipantId& from, Event event,
       return post_message(from, payload);
     case Event::media_state:
       return update_media_state(from, payload);
+    case Event::set_password:
+    case Event::lock_room:
+    case Event::set_waiting_room:
+    case Event::kick:
+    case Event::mute_request:
+    case Event::end_meeting:
+    case Event::admit:
+    case Event::deny:
+      return host_controls_.handle(from, event, payload);
   }
   throw RequestError(ErrorCode::unknown_event, "unknown event");
 }
@@ -105,6 +119,10 @@ nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal, nlohmann
 
 nlohmann::json Meeting::post_message(const ParticipantId& from, const nlohmann::json& payload) {
   const Room& room = rooms_.joined_room(from);
+  // Every attempt counts, valid or not: the limit is on what a client makes the server do.
+  if (!chat_rate_.allow(from, clock_.now_ms())) {
+    throw RequestError(ErrorCode::rate_limited, "too many chat messages; slow down");
+  }
   const PayloadReader reader(payload);
   const auto message = chat_.post(room.id(), *room.find(from), reader.required_string("text"));
   send_to_everyone(outbox_, room, "message", chat_message_payload(message));
@@ -124,6 +142,7 @@ nlohmann::json Meeting::update_media_state(const ParticipantId& from,
 
 void Meeting::disconnect(const ParticipantId& id) {
   membership_.disconnect(id);
+  chat_rate_.forget(id);
 }
 
 bool Meeting::handles(std::string_view event) const {
@@ -133,6 +152,7 @@ bool Meeting::handles(std::string_view event) const {
 MeetingStats Meeting::stats() const {
   MeetingStats stats{.rooms = rooms_.room_count(),
                      .participants = rooms_.participant_count(),
+                     .waiting = rooms_.waiting_count(),
                      .messages_relayed = messages_relayed_,
                      .chat_messages = chat_messages_,
                      .errors_by_code = {}};

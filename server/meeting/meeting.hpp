@@ -6,10 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "meeting/admission.hpp"
 #include "meeting/chat_service.hpp"
 #include "meeting/clock.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/event.hpp"
+#include "meeting/host_controls.hpp"
+#include "meeting/ice_servers.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/meeting_stats.hpp"
 #include "meeting/membership.hpp"
@@ -18,6 +21,7 @@
 #include "meeting/random_source.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/signaling_relay.hpp"
+#include "meeting/token_bucket.hpp"
 #include "store/store.hpp"
 
 namespace confab::meeting {
@@ -47,6 +51,12 @@ class Meeting {
 
   MeetingStats stats() const;
 
+  // STUN/TURN servers for a client that asks before joining (GET /api/ice-servers); `user`
+  // goes into the TURN username.
+  nlohmann::json ice_servers_for(std::string_view user) const {
+    return ice_servers_.for_user(user);
+  }
+
  private:
   template <typename Handler>
   nlohmann::json run_guarded(std::string_view event, Handler&& handler);
@@ -59,11 +69,16 @@ class Meeting {
 
   MeetingConfig config_;
   Outbox& outbox_;
+  Clock& clock_;
   RoomDirectory rooms_;
   NameGenerator names_;
   ChatService chat_;
+  IceServers ice_servers_;
+  Admission admission_;
   Membership membership_;
+  HostControls host_controls_;
   SignalingRelay relay_;
+  KeyedRateLimiter chat_rate_;
   std::uint64_t messages_relayed_ = 0;
   std::uint64_t chat_messages_ = 0;
   std::array<std::uint64_t, kErrorCodeCount> errors_{};

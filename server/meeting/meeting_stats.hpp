@@ -11,6 +11,7 @@ namespace confab::meeting {
 struct MeetingStats {
   std::size_t rooms = 0;
   std::size_t participants = 0;
+  std::size_t waiting = 0;             // knocked, not admitted yet
   std::uint64_t messages_relayed = 0;  // offer/answer/ice_candidate delivered
   std::uint64_t chat_messages = 0;
   // Every error code, including those never seen (0), so metric label sets are stable.

@@ -1,33 +1,56 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include <string_view>
 
+#include "meeting/admission.hpp"
 #include "meeting/chat_service.hpp"
+#include "meeting/ice_servers.hpp"
 #include "meeting/meeting_config.hpp"
-#include "meeting/name_generator.hpp"
 #include "meeting/outbox.hpp"
 #include "meeting/room_directory.hpp"
 
 namespace confab::meeting {
 
-// Entering and leaving rooms: join_room, leave_room and disconnect, with their notifications.
+// Entering and leaving rooms: join_room (or knocking), leave_room, disconnect, admission from
+// the waiting room, removal, and the room's life cycle (host promotion, closing), with their
+// notifications.
 class Membership {
  public:
-  Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat, NameGenerator& names,
-             const MeetingConfig& config);
+  Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat, Admission& admission,
+             const IceServers& ice_servers, const MeetingConfig& config);
 
   nlohmann::json join(const ParticipantId& id, const nlohmann::json& payload);
   nlohmann::json leave(const ParticipantId& id, const nlohmann::json& payload);
   void disconnect(const ParticipantId& id);
 
+  // Moves a waiter into the room: `admitted` (the join ack's shape) to it, `new_user` to the
+  // rest. Throws unknown_peer if `id` is not waiting there, room_full if there is no space.
+  void admit(Room& room, const ParticipantId& id);
+  // Turns a waiter away with `denied {reason}`; unknown_peer if `id` is not waiting there.
+  void deny(Room& room, const ParticipantId& id, std::string_view reason);
+  // Takes a member out (`user_left` to the rest, a new host if needed). The room keeps at
+  // least one member: the caller is one.
+  void remove(Room& room, const ParticipantId& id);
+  // Ends the meeting: `meeting_ended {by}` to every member, `denied` to every waiter, and the
+  // room is gone.
+  void end(Room& room, const ParticipantId& by);
+
+  // Sends `event` to the room's hosts.
+  void tell_hosts(const Room& room, std::string_view event, const nlohmann::json& data);
+
  private:
-  // Removes `id` from its room (if any) and tells the remaining members.
+  // Removes `id` from its room or waiting list (if any) and tells who needs to know.
   void depart(const ParticipantId& id);
+  void close_empty(Room& room);
+  void ensure_host(Room& room);
   nlohmann::json join_ack(const Room& room, const Participant& self, nlohmann::json chat) const;
+  nlohmann::json waiting_ack(const Room& room, const Participant& self) const;
 
   RoomDirectory& rooms_;
   Outbox& outbox_;
   ChatService& chat_;
-  NameGenerator& names_;
+  Admission& admission_;
+  const IceServers& ice_servers_;
   const MeetingConfig& config_;
 };
 

@@ -15,6 +15,11 @@ class Outbox {
   // Emit `event` with the single argument `data` to one participant.
   virtual void send(const ParticipantId& to, std::string_view event,
                     const nlohmann::json& data) = 0;
+  // Drop the participant's connection after what was sent to it so far (a kick). The meeting
+  // has already removed the participant, so the disconnect that follows finds nothing to do;
+  // implementations may defer it. The default does nothing, for doubles that only record
+  // sends; a real transport must override it.
+  virtual void disconnect(const ParticipantId& participant) { (void)participant; }
 };
 
 }  // namespace confab::meeting

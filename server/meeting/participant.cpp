@@ -15,6 +15,10 @@ nlohmann::json peer_state_payload(const Participant& participant) {
                         {"hand", media.hand}};
 }
 
+nlohmann::json waiter_entry(const Participant& participant) {
+  return nlohmann::json{{"user_id", participant.id}, {"name", participant.name}};
+}
+
 nlohmann::json new_user_payload(const Participant& participant) {
   auto payload = peer_state_payload(participant);
   payload["name"] = participant.name;

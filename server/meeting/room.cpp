@@ -10,6 +10,14 @@ auto has_id(const ParticipantId& id) {
   return [&id](const Participant& member) { return member.id == id; };
 }
 
+std::optional<Participant> take(std::vector<Participant>& from, const ParticipantId& id) {
+  const auto it = std::find_if(from.begin(), from.end(), has_id(id));
+  if (it == from.end()) return std::nullopt;
+  Participant taken = std::move(*it);
+  from.erase(it);
+  return taken;
+}
+
 }  // namespace
 
 Participant* Room::find(const ParticipantId& id) {
@@ -22,12 +30,36 @@ const Participant* Room::find(const ParticipantId& id) const {
   return it == members_.end() ? nullptr : &*it;
 }
 
+bool Room::has_host() const {
+  return std::any_of(members_.begin(), members_.end(),
+                     [](const Participant& member) { return member.role == Role::host; });
+}
+
 void Room::add(Participant participant) {
   members_.push_back(std::move(participant));
 }
 
-void Room::remove(const ParticipantId& id) {
-  std::erase_if(members_, has_id(id));
+std::optional<Participant> Room::remove(const ParticipantId& id) {
+  return take(members_, id);
+}
+
+const Participant* Room::find_waiting(const ParticipantId& id) const {
+  const auto it = std::find_if(waiting_.begin(), waiting_.end(), has_id(id));
+  return it == waiting_.end() ? nullptr : &*it;
+}
+
+void Room::add_waiting(Participant participant) {
+  waiting_.push_back(std::move(participant));
+}
+
+std::optional<Participant> Room::remove_waiting(const ParticipantId& id) {
+  return take(waiting_, id);
+}
+
+nlohmann::json room_state_payload(const Room& room) {
+  return nlohmann::json{{"locked", room.settings().locked},
+                        {"waiting_room", room.settings().waiting_room},
+                        {"has_password", room.password_hash().has_value()}};
 }
 
 }  // namespace confab::meeting

@@ -1,16 +1,29 @@
 #pragma once
 #include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "meeting/bounded_set.hpp"
 #include "meeting/participant.hpp"
 
 namespace confab::meeting {
 
-// The members of one room in join order. Rooms are small (capacity 16 by default),
-// so a vector with linear lookup beats a map.
+// What the host can switch. `waiting_room` is persisted with the room; `locked` lasts while the
+// room has members (an empty room cannot stay locked: nobody would be left to unlock it).
+struct RoomSettings {
+  bool locked = false;
+  bool waiting_room = false;
+};
+
+// The members of one room in join order (so the longest-present member is first), and the
+// participants waiting to be admitted. Rooms are small (capacity 16 by default), so vectors
+// with linear lookup beat maps.
 class Room {
  public:
+  static constexpr std::size_t kRememberedVisitors = 256;
+
   explicit Room(std::string id) : id_(std::move(id)) {}
 
   const std::string& id() const { return id_; }
@@ -21,13 +34,39 @@ class Room {
   // nullptr when `id` is not a member. Pointers are invalidated by add/remove.
   Participant* find(const ParticipantId& id);
   const Participant* find(const ParticipantId& id) const;
+  bool has_host() const;
 
   void add(Participant participant);
-  void remove(const ParticipantId& id);
+  // The removed member; nullopt if `id` was not one.
+  std::optional<Participant> remove(const ParticipantId& id);
+
+  // Participants who knocked, in knock order.
+  const std::vector<Participant>& waiting() const { return waiting_; }
+  const Participant* find_waiting(const ParticipantId& id) const;
+  void add_waiting(Participant participant);
+  std::optional<Participant> remove_waiting(const ParticipantId& id);
+
+  RoomSettings& settings() { return settings_; }
+  const RoomSettings& settings() const { return settings_; }
+  const std::optional<std::string>& password_hash() const { return password_hash_; }
+  void set_password_hash(std::optional<std::string> hash) { password_hash_ = std::move(hash); }
+
+  // Token subjects the host removed: they stay out while the room lives.
+  BoundedSet& removed_subjects() { return removed_subjects_; }
+  // Participant ids the host denied: their knocks are refused while the room lives.
+  BoundedSet& denied() { return denied_; }
 
  private:
   std::string id_;
   std::vector<Participant> members_;
+  std::vector<Participant> waiting_;
+  RoomSettings settings_;
+  std::optional<std::string> password_hash_;
+  BoundedSet removed_subjects_{kRememberedVisitors};
+  BoundedSet denied_{kRememberedVisitors};
 };
+
+// `room_state` payload: {locked, waiting_room, has_password}.
+nlohmann::json room_state_payload(const Room& room);
 
 }  // namespace confab::meeting

@@ -4,14 +4,29 @@
 
 namespace confab::meeting {
 
+namespace {
+
+const std::string* lookup(const std::unordered_map<ParticipantId, std::string>& index,
+                          const ParticipantId& id) {
+  const auto it = index.find(id);
+  return it == index.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
 Room* RoomDirectory::find(const std::string& room_id) {
   const auto it = rooms_.find(room_id);
   return it == rooms_.end() ? nullptr : &it->second;
 }
 
 Room* RoomDirectory::room_of(const ParticipantId& id) {
-  const auto it = room_of_.find(id);
-  return it == room_of_.end() ? nullptr : find(it->second);
+  const std::string* room_id = lookup(room_of_, id);
+  return room_id == nullptr ? nullptr : find(*room_id);
+}
+
+Room* RoomDirectory::waiting_room_of(const ParticipantId& id) {
+  const std::string* room_id = lookup(waiting_in_, id);
+  return room_id == nullptr ? nullptr : find(*room_id);
 }
 
 Room& RoomDirectory::joined_room(const ParticipantId& id) {
@@ -20,23 +35,37 @@ Room& RoomDirectory::joined_room(const ParticipantId& id) {
   return *room;
 }
 
-Room& RoomDirectory::add(const std::string& room_id, Participant participant) {
-  Room& room = rooms_.try_emplace(room_id, room_id).first->second;
-  room_of_.insert_or_assign(participant.id, room_id);
-  room.add(std::move(participant));
-  return room;
+Room& RoomDirectory::open(const std::string& room_id) {
+  return rooms_.try_emplace(room_id, room_id).first->second;
 }
 
-Room* RoomDirectory::remove(const ParticipantId& id) {
-  const auto membership = room_of_.find(id);
-  if (membership == room_of_.end()) return nullptr;
-  const auto room = rooms_.find(membership->second);
-  room_of_.erase(membership);
-  if (room == rooms_.end()) return nullptr;
-  room->second.remove(id);
-  if (!room->second.empty()) return &room->second;
-  rooms_.erase(room);
-  return nullptr;
+void RoomDirectory::add(Room& room, Participant participant) {
+  room_of_.insert_or_assign(participant.id, room.id());
+  room.add(std::move(participant));
+}
+
+void RoomDirectory::add_waiting(Room& room, Participant participant) {
+  waiting_in_.insert_or_assign(participant.id, room.id());
+  room.add_waiting(std::move(participant));
+}
+
+std::optional<Participant> RoomDirectory::remove(Room& room, const ParticipantId& id) {
+  auto removed = room.remove(id);
+  if (removed) room_of_.erase(id);
+  return removed;
+}
+
+std::optional<Participant> RoomDirectory::remove_waiting(Room& room, const ParticipantId& id) {
+  auto removed = room.remove_waiting(id);
+  if (removed) waiting_in_.erase(id);
+  return removed;
+}
+
+void RoomDirectory::drop(Room& room) {
+  for (const auto& member : room.members()) room_of_.erase(member.id);
+  for (const auto& waiter : room.waiting()) waiting_in_.erase(waiter.id);
+  const std::string id = room.id();  // `room` dies in erase
+  rooms_.erase(id);
 }
 
 }  // namespace confab::meeting

@@ -37,6 +37,17 @@ std::string validate_display_name(std::string_view raw_name) {
   return std::string(*name);
 }
 
+void validate_new_password(std::string_view password) {
+  if (!utf8::is_valid(password)) {
+    throw RequestError(ErrorCode::bad_request, "field 'password' is not valid UTF-8");
+  }
+  const std::size_t length = utf8::count_code_points(password);
+  if (length == 0 || length > kMaxPasswordLength) {
+    throw RequestError(ErrorCode::bad_request,
+                       "field 'password' must be 1-128 characters, or null to remove it");
+  }
+}
+
 std::string validate_chat_text(std::string_view raw_text, std::size_t max_length) {
   const auto text = utf8::trim(raw_text);
   if (!text) throw RequestError(ErrorCode::bad_request, "field 'text' is not valid UTF-8");

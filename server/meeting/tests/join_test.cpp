@@ -94,12 +94,14 @@ TEST_F(MeetingJoinTest, JoiningAnotherRoomLeavesTheOldOne) {
   join_quietly("c", "two");
   const auto ack = join("a", "two");
   EXPECT_EQ(ack["role"], "guest");
-  ASSERT_EQ(outbox.sent.size(), 2u);
+  ASSERT_EQ(outbox.sent.size(), 3u);
   EXPECT_EQ(outbox.sent[0].to, "b");
   EXPECT_EQ(outbox.sent[0].event, "user_left");
   EXPECT_EQ(outbox.sent[0].data, json({{"user_id", "a"}}));
-  EXPECT_EQ(outbox.sent[1].to, "c");
-  EXPECT_EQ(outbox.sent[1].event, "new_user");
+  EXPECT_EQ(outbox.sent[1].to, "b");  // a was the host of "one"
+  EXPECT_EQ(outbox.sent[1].event, "role_changed");
+  EXPECT_EQ(outbox.sent[2].to, "c");
+  EXPECT_EQ(outbox.sent[2].event, "new_user");
   EXPECT_EQ(meeting().stats().rooms, 2u);
 }
 

@@ -185,10 +185,13 @@ TEST(MeetingEventsTest, HandlesExactlyTheProtocolEvents) {
   CountingRandomSource random;
   const Meeting meeting(outbox, store, MeetingConfig{}, clock, random);
   for (const auto* event :
-       {"join_room", "leave_room", "offer", "answer", "ice_candidate", "message", "media_state"}) {
+       {"join_room", "leave_room", "offer", "answer", "ice_candidate", "message", "media_state",
+        "set_password", "lock_room", "set_waiting_room", "kick", "mute_request", "end_meeting",
+        "admit", "deny"}) {
     EXPECT_TRUE(meeting.handles(event)) << event;
   }
-  for (const auto* event : {"", "new_user", "user_left", "peer_state", "kick", "JOIN_ROOM"}) {
+  for (const auto* event : {"", "new_user", "user_left", "peer_state", "knock", "kicked",
+                            "admitted", "denied", "room_state", "role_changed", "JOIN_ROOM"}) {
     EXPECT_FALSE(meeting.handles(event)) << event;
   }
 }

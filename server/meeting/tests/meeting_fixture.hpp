@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "meeting/join_token.hpp"
 #include "meeting/meeting.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -26,6 +27,9 @@ class RecordingOutbox final : public Outbox {
   void send(const ParticipantId& to, std::string_view event, const json& data) override {
     sent.push_back({to, std::string(event), data});
   }
+  void disconnect(const ParticipantId& participant) override {
+    disconnected.push_back(participant);
+  }
   std::vector<SentMessage> to(const ParticipantId& id) const {
     std::vector<SentMessage> result;
     for (const auto& message : sent) {
@@ -40,9 +44,20 @@ class RecordingOutbox final : public Outbox {
     }
     return result;
   }
-  void clear() { sent.clear(); }
+  std::vector<std::string> events_to(const ParticipantId& id) const {
+    std::vector<std::string> result;
+    for (const auto& message : sent) {
+      if (message.to == id) result.push_back(message.event);
+    }
+    return result;
+  }
+  void clear() {
+    sent.clear();
+    disconnected.clear();
+  }
 
   std::vector<SentMessage> sent;
+  std::vector<ParticipantId> disconnected;
 };
 
 class FixedClock final : public Clock {
@@ -51,11 +66,13 @@ class FixedClock final : public Clock {
   std::int64_t now = 1'700'000'000'000;
 };
 
-// 0, 1, 2, ...: guest names and message ids are predictable but distinct.
+// A fixed sequence (a Weyl sequence: the counter times an odd constant), so guest names and
+// message ids are reproducible and distinct. Plain 0, 1, 2, ... would repeat message ids after
+// 9 messages, as only the counter modulo 36 would pick each character.
 class CountingRandomSource final : public RandomSource {
  public:
-  std::uint64_t next_u64() override { return next++; }
-  std::uint64_t next = 0;
+  std::uint64_t next_u64() override { return (next++) * 0x9E3779B97F4A7C15ull; }
+  std::uint64_t next = 1;
 };
 
 inline std::string error_code(const json& ack) {
@@ -69,7 +86,13 @@ inline std::string error_message(const json& ack) {
 
 class MeetingTest : public ::testing::Test {
  protected:
-  MeetingTest() { config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}}); }
+  static constexpr const char* kJwtSecret = "meeting-test-secret-0123456789";
+
+  MeetingTest() {
+    config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}});
+    config.jwt_secret = kJwtSecret;
+    config.password_iterations = 1000;  // the default (100k) is tested once, in crypto_test
+  }
 
   Meeting& meeting() {
     if (!meeting_) restart();
@@ -91,6 +114,17 @@ class MeetingTest : public ::testing::Test {
     ASSERT_EQ(error_code(ack), "ok") << ack.dump();
     outbox.clear();
   }
+
+  // A join token signed with the fixture's secret; expires an hour from the fixture's clock.
+  std::string token(const std::string& room, const std::string& name, Role role = Role::guest,
+                    std::int64_t ttl_s = 3600) {
+    const std::int64_t now_s = clock.now / 1000;
+    return JoinTokenCodec(kJwtSecret)
+        .mint({.room = room, .name = name, .role = role, .exp = now_s + ttl_s}, now_s);
+  }
+
+  // The events `id` received, in order.
+  std::vector<std::string> events_to(const ParticipantId& id) const { return outbox.events_to(id); }
 
   RecordingOutbox outbox;
   store::SqliteStore store = store::SqliteStore::open_in_memory();
