@@ -30,6 +30,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
                                 static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   out.resize(static_cast<size_t>(n) - pad);
+  // Canonical only: "AR==" and "AQ==" must not both decode to the same byte.
+  if (base64_encode(out) != text) return std::nullopt;
   return out;
 }
 

@@ -9,6 +9,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr int kMaxDepth = 32;
+
 constexpr std::array<std::string_view, 6> kReservedEvents = {
     "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
 
@@ -170,7 +172,25 @@ std::optional<Packet> parse(std::string_view msg, std::size_t& attachments, std:
       error = "invalid payload";
       return std::nullopt;
     }
-    json data = json::parse(msg.substr(i), nullptr, false);
+    // Deep nesting would overflow the stack in the recursive walks below and in json's
+    // copy and dump; our protocols nest a few levels, so anything deep is refused while
+    // parsing (the parser itself is iterative).
+    bool too_deep = false;
+    json data = json::parse(
+        msg.substr(i),
+        [&too_deep](int depth, json::parse_event_t event, json&) {
+          if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+              depth >= kMaxDepth) {
+            too_deep = true;
+            return false;
+          }
+          return !too_deep;
+        },
+        false);
+    if (too_deep) {
+      error = "payload nested too deeply";
+      return std::nullopt;
+    }
     if (data.is_discarded()) {
       error = "invalid payload";
       return std::nullopt;

@@ -51,6 +51,7 @@ TEST(Payload, RejectsMalformedBodies) {
   EXPECT_FALSE(decode_payload("bAQIDB"));           // not a multiple of 4
   EXPECT_FALSE(decode_payload("bA=QI"));            // padding inside
   EXPECT_FALSE(decode_payload("bAQ ID"));           // whitespace
+  EXPECT_FALSE(decode_payload("bAR=="));            // non-canonical padding bits
 }
 
 TEST(Base64, RoundTripsAllLengths) {

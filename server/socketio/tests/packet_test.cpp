@@ -108,6 +108,16 @@ TEST(SioPacket, RejectsMalformedPackets) {
   EXPECT_EQ(error_of(std::string_view("2[\"x\"]\0garbage", 14)), "invalid payload");  // NUL ends nlohmann's input
 }
 
+TEST(SioPacket, RejectsDeepNestingWithoutRecursing) {
+  std::string deep = "2[\"x\",";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "]";
+  EXPECT_EQ(error_of(deep), "payload nested too deeply");
+  std::string binary = "51-[\"x\"," + std::string(50000, '[') + std::string(50000, ']') + "]";
+  EXPECT_EQ(error_of(binary), "payload nested too deeply");
+  std::string ok = "2[\"x\"," + std::string(20, '[') + std::string(20, ']') + "]";
+  EXPECT_TRUE(error_of(ok).empty());
+}
+
 TEST(SioPacket, RejectsAttachmentProtocolViolations) {
   Decoder d;
   EXPECT_EQ(d.on_binary("x").error, "unexpected binary message");
