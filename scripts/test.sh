@@ -46,8 +46,11 @@ stage build configure_build build/release -DCMAKE_BUILD_TYPE=Release
 stage unit ctest_in build/release
 stage protocol protocol_tests build/release
 stage web-build scripts/build-web.sh
+stage web-lint npm run lint -w web
 stage web-unit npm test -w web
-stage e2e env CONFAB_SERVER=build/release/app/confab-server npm run test:e2e
+# web/dist is built above; run the browser suite on it directly.
+stage e2e env CONFAB_SERVER=build/release/app/confab-server \
+  node --test --test-concurrency=1 --test-timeout=300000 e2e/
 stage asan-build configure_build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCONFAB_SANITIZE=address,undefined"
 stage asan-unit ctest_in build/asan
 stage asan-protocol protocol_tests build/asan
