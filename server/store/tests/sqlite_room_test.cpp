@@ -37,6 +37,17 @@ TEST(SqliteRoomTest, PutUpdatesSettingsButKeepsCreationTime) {
   EXPECT_EQ(room->password_hash, "hash");
 }
 
+TEST(SqliteRoomTest, PasswordHashCanBeRemoved) {
+  auto store = SqliteStore::open_in_memory();
+  store.put_room(
+      {.id = "r", .created_at = 1, .password_hash = "pbkdf2-sha256$1$c2FsdA==$aGFzaA=="});
+  store.put_room({.id = "r", .created_at = 1, .settings = {{"waiting_room", true}}});
+  const auto room = store.get_room("r");
+  ASSERT_TRUE(room.has_value());
+  EXPECT_EQ(room->password_hash, std::nullopt);
+  EXPECT_EQ(room->settings, nlohmann::json({{"waiting_room", true}}));
+}
+
 TEST(SqliteRoomTest, RoomsPersistAcrossReopening) {
   testing::TempDir dir;
   const RoomRecord record{.id = "kept", .created_at = 7, .settings = {{"topic", "日本語"}}};
