@@ -4,7 +4,9 @@
 
 #include <filesystem>
 
+#include "app/join_tokens.hpp"
 #include "http/tls_context.hpp"
+#include "meeting/random_token.hpp"
 
 namespace confab::app {
 
@@ -20,6 +22,12 @@ meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics) {
   m.room_capacity = c.room_capacity;
   m.chat_history_length = c.chat_history;
   if (!c.stun_urls.empty()) m.ice_servers = nlohmann::json::array({{{"urls", c.stun_urls}}});
+  m.turn = meeting::TurnConfig{c.turn_urls, c.turn_secret, c.turn_ttl_s};
+  m.jwt_secret = resolve_jwt_secret(c);
+  m.max_rooms = c.max_rooms;
+  m.max_participants = c.max_participants;
+  m.max_chat_length = c.max_chat_length;
+  m.chat_rate = meeting::RateLimit{c.chat_rate, c.chat_burst};
   m.on_internal_error = [&metrics](std::string_view event, std::string_view what) {
     spdlog::error("meeting event {} failed: {}", event, what);
     metrics.inc("confab_errors_total", "kind=\"internal\"");
@@ -42,7 +50,7 @@ App::App(const Config& config)
                                    },
                                    config.max_messages_per_second, config.message_burst}),
       store_(ensure_directory(config.data_dir)),
-      outbox_(sio_.of("/")),
+      outbox_(io_, sio_.of("/")),
       meeting_(outbox_, store_, meeting_config(config, metrics_), clock_, random_),
       gateway_(sio_.of("/"), meeting_),
       origins_(config.allowed_origins),
@@ -114,6 +122,13 @@ void App::add_routes() {
                  [this] { return static_cast<double>(meeting_.stats().participants); });
 
   router_.route("/healthz", [](const engineio::HttpRequest&) { return http::Response::json(R"({"status":"ok"})"); });
+  // STUN/TURN for a client that asks before joining; the TURN user part is random.
+  router_.route("/api/ice-servers", [this](const engineio::HttpRequest&) {
+    const nlohmann::json body{{"ice_servers", meeting_.ice_servers_for("anon-" + meeting::random_token(random_, 12))}};
+    http::Response r = http::Response::json(body.dump());
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  });
   router_.route("/metrics", [this](const engineio::HttpRequest&) {
     http::Response r = http::Response::text(render_metrics());
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

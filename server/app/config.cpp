@@ -71,11 +71,59 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
   cli.add_option("--message-burst", c.message_burst, "Messages a connection may send in a burst")
       ->envname("CONFAB_MESSAGE_BURST")
       ->capture_default_str();
+  cli.add_option("--max-rooms", c.max_rooms, "Open rooms, server-wide")
+      ->envname("CONFAB_MAX_ROOMS")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  cli.add_option("--max-participants", c.max_participants, "Participants (in rooms or waiting), server-wide")
+      ->envname("CONFAB_MAX_PARTICIPANTS")
+      ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  cli.add_option("--max-chat-length", c.max_chat_length, "Longest chat message, in characters")
+      ->envname("CONFAB_MAX_CHAT_LENGTH")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  cli.add_option("--chat-rate", c.chat_rate, "Chat messages per second per participant (0: no limit)")
+      ->envname("CONFAB_CHAT_RATE")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
+  cli.add_option("--chat-burst", c.chat_burst, "Chat messages a participant may send at once")
+      ->envname("CONFAB_CHAT_BURST")
+      ->check(CLI::Range(1.0, 10'000.0))
+      ->capture_default_str();
+  cli.add_option("--jwt-secret", c.jwt_secret,
+                 "HS256 secret for join tokens (>= 16 characters); default: <data-dir>/jwt.secret, "
+                 "generated on first start")
+      ->envname("CONFAB_JWT_SECRET");
+  auto* turn_url = cli.add_option("--turn-url", c.turn_urls,
+                                  "TURN server URL for clients (repeatable), e.g. turn:turn.example.org:3478?transport=udp")
+                       ->envname("CONFAB_TURN_URLS")
+                       ->delimiter(',');
+  auto* turn_secret =
+      cli.add_option("--turn-secret", c.turn_secret, "TURN REST API shared secret (coturn static-auth-secret)")
+          ->envname("CONFAB_TURN_SECRET");
+  turn_url->needs(turn_secret);
+  cli.add_option("--turn-ttl", c.turn_ttl_s, "Lifetime of TURN credentials in seconds")
+      ->envname("CONFAB_TURN_TTL")
+      ->check(CLI::Range(60, 7 * 86'400))
+      ->capture_default_str();
+
+  auto* token = cli.add_subcommand("token", "Print a signed join token and exit (uses --jwt-secret or --data-dir)");
+  token->fallthrough();  // --data-dir and --jwt-secret may come after `token` too
+  token->add_option("--room", c.token.room, "Room the token admits to")->required();
+  token->add_option("--name", c.token.name, "Display name of the bearer")->required();
+  token->add_option("--role", c.token.role, "host or guest")
+      ->check(CLI::IsMember({"host", "guest"}))
+      ->capture_default_str();
+  token->add_option("--ttl", c.token.ttl_s, "Seconds until the token expires")
+      ->check(CLI::Range(1, 365 * 86'400))
+      ->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
+  c.token.requested = token->parsed();
   return std::nullopt;
 }
 

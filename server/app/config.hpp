@@ -6,6 +6,15 @@
 
 namespace confab::app {
 
+// `confab-server token --room R --name N [--role host] [--ttl 3600]`: print a join token, exit.
+struct TokenCommand {
+  bool requested = false;
+  std::string room;
+  std::string name;
+  std::string role = "guest";
+  std::int64_t ttl_s = 3600;
+};
+
 struct Config {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8080;
@@ -28,6 +37,18 @@ struct Config {
   std::size_t max_connections_per_ip = 64;
   double max_messages_per_second = 100;
   double message_burst = 300;
+  // Meeting limits.
+  std::size_t max_rooms = 1000;
+  std::size_t max_participants = 10'000;
+  std::size_t max_chat_length = 2000;
+  double chat_rate = 5;  // messages per second per participant
+  double chat_burst = 10;
+  // Join tokens and TURN.
+  std::string jwt_secret;  // empty: <data-dir>/jwt.secret, generated on first start
+  std::vector<std::string> turn_urls;
+  std::string turn_secret;
+  std::int64_t turn_ttl_s = 86'400;
+  TokenCommand token;
 };
 
 // Parses flags (each with a CONFAB_* environment variable). Returns an exit code

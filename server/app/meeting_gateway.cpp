@@ -1,10 +1,18 @@
 #include "app/meeting_gateway.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace confab::app {
 
 void SocketOutbox::send(const meeting::ParticipantId& to, std::string_view event,
                         const nlohmann::json& data) {
   if (socketio::Socket* socket = nsp_.socket(to)) socket->emit(event, data);
+}
+
+void SocketOutbox::disconnect(const meeting::ParticipantId& participant) {
+  boost::asio::post(io_, [&nsp = nsp_, participant] {
+    if (socketio::Socket* socket = nsp.socket(participant)) socket->disconnect(true);
+  });
 }
 
 MeetingGateway::MeetingGateway(socketio::Namespace& nsp, meeting::Meeting& meeting) {
