@@ -95,9 +95,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
                  "HS256 secret for join tokens (>= 16 characters); default: <data-dir>/jwt.secret, "
                  "generated on first start")
       ->envname("CONFAB_JWT_SECRET");
-  auto* turn_url = cli.add_option("--turn-url", c.turn_urls,
+  auto* turn_url = cli.add_option("--turn-url,--turn", c.turn_urls,
                                   "TURN server URL for clients (repeatable), e.g. turn:turn.example.org:3478?transport=udp")
-                       ->envname("CONFAB_TURN_URLS")
+                       ->envname("CONFAB_TURN")
                        ->delimiter(',');
   auto* turn_secret =
       cli.add_option("--turn-secret", c.turn_secret, "TURN REST API shared secret (coturn static-auth-secret)")
