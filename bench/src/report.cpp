@@ -93,9 +93,15 @@ nlohmann::ordered_json to_json(const Result& r) {
         round_to(static_cast<double>(b.utime_ns - a.utime_ns) / 1e9 / r.window_s * 100, 1);
     server["window_sys_pct"] =
         round_to(static_cast<double>(b.stime_ns - a.stime_ns) / 1e9 / r.window_s * 100, 1);
-    server["cpu_us_per_msg"] =
-        r.window_delivered ? round_to(cpu_ns / 1000.0 / static_cast<double>(r.window_delivered), 2)
-                           : 0.0;
+    const double n = static_cast<double>(r.window_delivered);
+    server["cpu_us_per_msg"] = n > 0 ? round_to(cpu_ns / 1000.0 / n, 2) : 0.0;
+    // The user/system split comes from clock ticks (10 ms): coarse, but enough over seconds.
+    const double user_ns = static_cast<double>(b.utime_ns - a.utime_ns);
+    const double sys_ns = static_cast<double>(b.stime_ns - a.stime_ns);
+    if (n > 0 && user_ns + sys_ns > 0) {
+      server["user_us_per_msg"] = round_to(cpu_ns * user_ns / (user_ns + sys_ns) / 1000.0 / n, 2);
+      server["sys_us_per_msg"] = round_to(cpu_ns * sys_ns / (user_ns + sys_ns) / 1000.0 / n, 2);
+    }
   }
   j["server"] = server;
   j["generator"] = {

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Browser benchmark (not a test): time from join to every remote video decoding, for 2, 3 and 4
+// participants, median of 5 runs each. playwright-core drives Debian's Chromium (fake camera and
+// microphone, one context per participant) against a fresh confab-server serving web/dist.
+//
+//   node bench/browser/join_to_video.mjs            # prints one JSON line, writes bench/results/browser.md
+//
+// Environment: CONFAB_SERVER (default build/bench-server/app/confab-server), CHROMIUM
+// (default /usr/bin/chromium), RUNS (default 5), SIZES (default 2,3,4).
+//
+// All participants open the room link (?skipLobby=1) at the same moment. In every page an init
+// script polls every 20 ms: `joinedAt` = the meeting view reports data-status=joined (the join ack
+// arrived), `videoAt` = every remote peer's inbound video has framesDecoded > 0. Per run:
+//   join_to_video_ms = max(videoAt) - max(joinedAt)   (from the last join to the last first frame)
+//   open_to_video_ms = max(videoAt) - the moment the pages started loading
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const root = resolve(import.meta.dirname, '../..')
+const serverBin = resolve(root, process.env.CONFAB_SERVER ?? 'build/bench-server/app/confab-server')
+const webRoot = resolve(root, 'web/dist')
+const runs = Number(process.env.RUNS ?? 5)
+const sizes = (process.env.SIZES ?? '2,3,4').split(',').map(Number)
+const runTimeoutMs = 30_000
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+]
+
+function startServer(dataDir) {
+  return new Promise((res, rej) => {
+    const proc = spawn(serverBin, ['--host', '127.0.0.1', '--port', '0', '--web-root', webRoot, '--data-dir', dataDir,
+      '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let log = ''
+    const timer = setTimeout(() => rej(new Error(`server did not start:\n${log}`)), 15_000)
+    const onData = (d) => {
+      log += d.toString()
+      const m = log.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)
+      if (m) {
+        clearTimeout(timer)
+        res({ proc, url: `http://127.0.0.1:${m[1]}` })
+      }
+    }
+    proc.stdout.on('data', onData)
+    proc.stderr.on('data', onData)
+    proc.once('exit', (code) => rej(new Error(`server exited with ${code}:\n${log}`)))
+  })
+}
+
+// Runs in every page before the app; records when it joined and when all remote video decodes.
+function instrument(expected) {
+  if (window.top !== window) return
+  const b = (window.__bench = { joinedAt: 0, videoAt: 0 })
+  const tick = async () => {
+    try {
+      if (!b.joinedAt && document.querySelector('[data-testid=meeting][data-status=joined]')) b.joinedAt = Date.now()
+      if (b.joinedAt && window.__confab) {
+        const pcs = Object.values(window.__confab.peerConnections())
+        if (pcs.length >= expected) {
+          let decoding = 0
+          for (const pc of pcs) {
+            const report = await pc.getStats()
+            let frames = 0
+            report.forEach((s) => {
+              if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0
+            })
+            if (frames > 0) decoding++
+          }
+          if (decoding >= expected) b.videoAt = Date.now()
+        }
+      }
+    } catch {
+      // the app is still starting
+    }
+    if (!b.videoAt) setTimeout(tick, 20)
+  }
+  tick()
+}
+
+async function oneRun(browser, url, n, tag) {
+  const contexts = []
+  try {
+    const pages = []
+    for (let i = 0; i < n; i++) {
+      const context = await browser.newContext({ viewport: { width: 640, height: 480 }, locale: 'en-US' })
+      contexts.push(context)
+      await context.addInitScript(instrument, n - 1)
+      pages.push(await context.newPage())
+    }
+    const room = `bench-${tag}`
+    const opened = Date.now()
+    await Promise.all(pages.map((p, i) => p.goto(`${url}/r/${room}?name=b${i}&skipLobby=1`, { timeout: 15_000 })))
+    const deadline = Date.now() + runTimeoutMs
+    let marks
+    for (;;) {
+      marks = await Promise.all(pages.map((p) => p.evaluate(() => window.__bench)))
+      if (marks.every((m) => m && m.videoAt)) break
+      if (Date.now() > deadline) throw new Error(`run ${tag}: not all video within ${runTimeoutMs} ms: ${JSON.stringify(marks)}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const lastJoin = Math.max(...marks.map((m) => m.joinedAt))
+    const lastVideo = Math.max(...marks.map((m) => m.videoAt))
+    return { join_to_video_ms: lastVideo - lastJoin, open_to_video_ms: lastVideo - opened }
+  } finally {
+    for (const c of contexts) await c.close().catch(() => {})
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+async function main() {
+  if (!existsSync(serverBin)) throw new Error(`no server at ${serverBin} (bench/run.sh builds it)`)
+  if (!existsSync(join(webRoot, 'index.html'))) throw new Error('web/dist is missing: npm run build -w web')
+  const dataDir = mkdtempSync(join(tmpdir(), 'confab-bench-browser-'))
+  const { proc, url } = await startServer(dataDir)
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+  const result = { benchmark: 'browser-join-to-video', runs, sizes: {} }
+  try {
+    for (const n of sizes) {
+      const samples = []
+      for (let r = 0; r < runs; r++) {
+        samples.push(await oneRun(browser, url, n, `${n}-${r}-${process.pid}`))
+        process.stderr.write(`[browser] ${n} participants, run ${r + 1}: ${JSON.stringify(samples.at(-1))}\n`)
+      }
+      result.sizes[n] = {
+        join_to_video_ms_median: median(samples.map((s) => s.join_to_video_ms)),
+        open_to_video_ms_median: median(samples.map((s) => s.open_to_video_ms)),
+        samples,
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {})
+    proc.kill('SIGTERM')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  console.log(JSON.stringify(result))
+  const lines = ['| participants | join → all remote video decoding (median ms) | page open → all video (median ms) | runs (join → video, ms) |', '|---|---|---|---|']
+  for (const [n, s] of Object.entries(result.sizes)) {
+    lines.push(`| ${n} | ${s.join_to_video_ms_median} | ${s.open_to_video_ms_median} | ${s.samples.map((x) => x.join_to_video_ms).join(', ')} |`)
+  }
+  mkdirSync(resolve(root, 'bench/results'), { recursive: true })
+  writeFileSync(resolve(root, 'bench/results/browser.md'), lines.join('\n') + '\n')
+  process.stderr.write(lines.join('\n') + '\n')
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,98 @@
+// confab-loopback-floor: the kernel's share of a relayed message on this machine. Two threads
+// play ping-pong over a loopback TCP connection with TCP_NODELAY (one 450-byte message each way
+// per round, as a relay frame is about that big); each thread's CPU time per round is the cost of
+// one write() plus one blocking read() with a wake-up, which is the floor under any user-space
+// work. The server spends two writes (relay + ack) and about one read per relayed message.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+namespace {
+
+long long thread_cpu_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1'000'000'000LL + t.tv_nsec;
+}
+
+long long wall_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1'000'000'000LL + t.tv_nsec;
+}
+
+bool read_full(int fd, char* p, std::size_t n) {
+  while (n > 0) {
+    const ssize_t r = read(fd, p, n);
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+void pong(int fd, int rounds, std::size_t size, long long& cpu) {
+  char buf[4096];
+  const long long c0 = thread_cpu_ns();
+  for (int i = 0; i < rounds; ++i) {
+    if (!read_full(fd, buf, size)) break;
+    if (write(fd, buf, size) != static_cast<ssize_t>(size)) break;
+  }
+  cpu = thread_cpu_ns() - c0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 50000;
+  const std::size_t size = 450;
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(ls, 1) != 0 ||
+      getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    std::perror("listen");
+    return 1;
+  }
+  int c = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    std::perror("connect");
+    return 1;
+  }
+  int s = accept(ls, nullptr, nullptr);
+  int one = 1;
+  setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  long long getppid_cpu = thread_cpu_ns();
+  for (int i = 0; i < 200000; ++i) getppid();
+  getppid_cpu = thread_cpu_ns() - getppid_cpu;
+
+  long long pong_cpu = 0;
+  std::thread t(pong, s, rounds, size, std::ref(pong_cpu));
+  char buf[4096];
+  std::memset(buf, 'x', sizeof buf);
+  const long long w0 = wall_ns();
+  const long long c0 = thread_cpu_ns();
+  for (int i = 0; i < rounds; ++i) {
+    if (write(c, buf, size) != static_cast<ssize_t>(size) || !read_full(c, buf, size)) break;
+  }
+  const long long ping_cpu = thread_cpu_ns() - c0;
+  const long long wall = wall_ns() - w0;
+  t.join();
+  const double per_rw = static_cast<double>(ping_cpu + pong_cpu) / 2.0 / rounds;
+  std::printf(
+      "{\"syscall_ns\":%.0f,\"write_plus_read_ns\":%.0f,\"round_trip_us\":%.1f,"
+      "\"floor_2w1r_us\":%.2f,\"rounds\":%d,\"message_bytes\":%zu}\n",
+      static_cast<double>(getppid_cpu) / 200000.0, per_rw,
+      static_cast<double>(wall) / rounds / 1000.0, per_rw * 1.5 / 1000.0, rounds, size);
+}
