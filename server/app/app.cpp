@@ -120,6 +120,8 @@ void App::add_routes() {
   metrics_.gauge("confab_rooms", "Rooms with participants", [this] { return static_cast<double>(meeting_.stats().rooms); });
   metrics_.gauge("confab_participants", "Participants in rooms",
                  [this] { return static_cast<double>(meeting_.stats().participants); });
+  metrics_.gauge("confab_waiting", "Participants in waiting rooms, not admitted yet",
+                 [this] { return static_cast<double>(meeting_.stats().waiting); });
 
   router_.route("/healthz", [](const engineio::HttpRequest&) { return http::Response::json(R"({"status":"ok"})"); });
   // STUN/TURN for a client that asks before joining; the TURN user part is random.
