@@ -22,6 +22,7 @@ nlohmann::json waiter_entry(const Participant& participant) {
 nlohmann::json new_user_payload(const Participant& participant) {
   auto payload = peer_state_payload(participant);
   payload["name"] = participant.name;
+  payload["role"] = to_string(participant.role);
   return payload;
 }
 

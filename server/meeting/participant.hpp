@@ -27,7 +27,7 @@ struct Participant {
   std::string token_subject{};
 };
 
-// `new_user` payload: {user_id, name, audio, video, screen, hand}.
+// `new_user` payload: {user_id, name, role, audio, video, screen, hand}.
 nlohmann::json new_user_payload(const Participant& participant);
 // Join-ack entry: the new_user shape plus `id`.
 nlohmann::json participant_entry(const Participant& participant);

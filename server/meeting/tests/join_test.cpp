@@ -24,6 +24,7 @@ TEST_F(MeetingJoinTest, AckDescribesRoomSelfAndOthers) {
   EXPECT_EQ(ack["participants"], json::array({{{"id", "a"},
                                                {"user_id", "a"},
                                                {"name", "a"},
+                                               {"role", "host"},
                                                {"audio", true},
                                                {"video", true},
                                                {"screen", false},
@@ -47,6 +48,7 @@ TEST_F(MeetingJoinTest, NewUserGoesToExactlyTheOtherMembers) {
   ASSERT_EQ(outbox.sent.size(), 2u);
   EXPECT_EQ(outbox.sent[0].data, json({{"user_id", "c"},
                                        {"name", "Cy"},
+                                       {"role", "guest"},
                                        {"audio", false},
                                        {"video", true},
                                        {"screen", false},
