@@ -109,3 +109,32 @@ stop_server() {
   SERVER_PID=
   LAUNCH_PID=
 }
+
+# CPU busy on the whole machine over <seconds>, in percent of one CPU (200 = both of two CPUs).
+machine_busy_pct() {
+  local a b
+  a=$(head -1 /proc/stat)
+  sleep "${1:-2}"
+  b=$(head -1 /proc/stat)
+  awk -v a="$a" -v b="$b" -v s="${1:-2}" 'BEGIN {
+    split(a, x); split(b, y); busy = 0
+    for (i = 2; i <= 9; i++) if (i != 5 && i != 6) busy += y[i] - x[i]
+    printf "%d\n", busy / s }'  # clock ticks are 1/100 s: ticks per second = percent of one CPU
+}
+
+# wait_quiet <max seconds>: timing numbers mean nothing while other work shares the two CPUs, so
+# wait until the machine is nearly idle (< 10 % of one CPU busy), at most <max seconds>.
+wait_quiet() {
+  local max=${1:-0} waited=0 busy
+  while :; do
+    busy=$(machine_busy_pct 2)
+    if ((busy < 10)); then return 0; fi
+    if ((waited >= max)); then
+      if ((max > 0)); then echo "warning: machine still busy (${busy}% of one CPU), measuring anyway" >&2; fi
+      return 0
+    fi
+    echo "waiting for a quiet machine (${busy}% of one CPU busy)" >&2
+    sleep 8
+    waited=$((waited + 10))
+  done
+}

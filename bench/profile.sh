@@ -54,7 +54,7 @@ fi
 
 if wanted callgrind; then
   rm -f "$OUT"/callgrind.out*
-  start_server "$TMP" "" valgrind --tool=callgrind --collect-atstart=no \
+  start_server "$TMP" "" valgrind --tool=callgrind --instr-atstart=no \
     --callgrind-out-file="$OUT/callgrind.out"
   echo "== callgrind on pid $SERVER_PID" >&2
   build/bench/confab-bench --scenario callgrind-relay --port "$PORT" --server-pid "$SERVER_PID" -t 1 \
@@ -65,6 +65,8 @@ if wanted callgrind; then
   stop_server
   delivered=$(jq_num "$OUT/callgrind-run.json" "d['delivered']")
   total=$(callgrind_annotate "$OUT/callgrind.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1}')
+  total=${total:-0}
+  [[ "$total" =~ ^[0-9]+$ ]] || total=0
   callgrind_annotate --inclusive=yes "$OUT/callgrind.out" >"$OUT/callgrind-inclusive.txt" 2>/dev/null || true
   callgrind_annotate "$OUT/callgrind.out" >"$OUT/callgrind-self.txt" 2>/dev/null || true
   {
@@ -104,7 +106,7 @@ if wanted heaptrack; then
   build/bench/confab-bench --scenario heaptrack-idle-4k --port "$PORT" --server-pid "$SERVER_PID" -t "$THREADS" \
     -c 4000 -k 4 -d 0 --idle 3 --phase-timeout 120 >"$OUT/heaptrack-run.json" || true
   stop_server
-  file=$(ls "$OUT"/heaptrack.confab*.zst "$OUT"/heaptrack.confab*.gz 2>/dev/null | head -1)
+  file=$(ls "$OUT"/heaptrack.confab* 2>/dev/null | head -1 || true)
   heaptrack_print -f "$file" -p 1 -a 0 -T 0 -l 0 -n 25 -s 0 --print-peaks 1 >"$OUT/heaptrack-peaks.txt" 2>/dev/null || true
   heaptrack_print -f "$file" >"$OUT/heaptrack.txt" 2>/dev/null || true
   {

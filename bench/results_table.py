@@ -94,11 +94,17 @@ def main():
                get(r, "server", "window_cpu_pct"), get(r, "server", "cpu_us_per_msg"),
                get(r, "server", "idle", "rss_kb"), get(r, "server", "rss_per_conn_bytes"),
                get(r, "generator", "window_cpu_pct"), get(r, "machine", "window_other_pct")]
+        u, sy = get(r, "server", "user_us_per_msg"), get(r, "server", "sys_us_per_msg")
+        if row[16] is not None and u is not None:
+            row[16] = f"{fmt(row[16])} ({fmt(u)} u + {fmt(sy)} s)"
         if get(r, "mode") == "idle":
-            row[5:10] = [None] * 5
+            row[4:10] = [None] * 6
+            row[20] = get(r, "machine", "setup_other_pct")
         print("| " + " | ".join(fmt(v) for v in row) + " |")
-    print("\n`other load %` is CPU used by processes other than the server and the generator during the"
-          " measured window (100 = one core); anything above a few % makes the timing numbers unreliable.")
+    print("\n`server µs/msg` is server CPU time (all threads, schedstat) per relayed message delivered in"
+          " the window, split into user (u) and kernel (s) time. `other load %` is CPU used by processes"
+          " other than the server and the generator during the measured window (the connect + join phase"
+          " for idle runs), 100 = one core; anything above a few % makes the timing numbers unreliable.")
 
 
 if __name__ == "__main__":

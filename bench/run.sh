@@ -11,6 +11,7 @@
 #                            the working tree, so that edits in progress do not leak into numbers
 #   BENCH_SERVER_SRC=<dir>   or build the server from this source directory
 #   BENCH_SKIP_BUILD=1       use the binaries already built
+#   BENCH_WAIT_QUIET=<s>     before each scenario wait up to <s> seconds for an idle machine
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,7 @@ out=$RESULTS/latest.jsonl
 for entry in "${SCENARIOS[@]}"; do
   IFS='|' read -r name server_flags bench_flags <<<"$entry"
   if [[ ${#selected[@]} -gt 0 && ! " ${selected[*]} " =~ " $name " ]]; then continue; fi
+  wait_quiet "${BENCH_WAIT_QUIET:-0}"
   start_server "$TMP" "$server_flags"
   echo "== $name: server pid $SERVER_PID port $PORT flags:$COMMON $server_flags; generator: $bench_flags" >&2
   rc=0

@@ -129,6 +129,19 @@ nlohmann::ordered_json to_json(const Result& r) {
     machine["window_other_pct"] = round_to(std::max(0.0, busy_pct - ours), 1);
     machine["cpus"] = s1.cpus;
   }
+  const auto& u0 = r.system_setup_start;
+  const auto& u1 = r.system_setup_end;
+  if (r.setup_s > 0 && u1.total_ns > u0.total_ns) {
+    const double busy_pct = static_cast<double>(u1.busy_ns - u0.busy_ns) / 1e9 / r.setup_s * 100;
+    double ours = static_cast<double>(r.generator_setup_cpu_ns) / 1e9 / r.setup_s * 100;
+    if (r.server_start && r.server_joined) {
+      ours += static_cast<double>(r.server_joined->cpu_ns - r.server_start->cpu_ns) / 1e9 /
+              r.setup_s * 100;
+    }
+    machine["setup_s"] = round_to(r.setup_s, 3);
+    machine["setup_busy_pct"] = round_to(busy_pct, 1);
+    machine["setup_other_pct"] = round_to(std::max(0.0, busy_pct - ours), 1);
+  }
   j["machine"] = machine;
   return j;
 }

@@ -558,6 +558,8 @@ Result run_scenario(const Options& options) {
   };
 
   // Phase 1: connect everyone (bounded attempts in flight).
+  r.system_setup_start = sample_system();
+  const std::int64_t gen_setup0 = self_cpu_ns();
   const std::int64_t t_connect = now_ns();
   const int per_worker = std::max(1, o.connect_concurrency / o.threads);
   for (auto& w : workers) w->start_connects(per_worker);
@@ -580,6 +582,11 @@ Result run_scenario(const Options& options) {
     r.join_storm_s = static_cast<double>(sh.last_joined_ns.load() - t_join) / 1e9;
     log("joined " + std::to_string(r.joined) + " in " + std::to_string(r.join_storm_s) + " s");
   }
+
+  r.system_setup_end = sample_system();
+  r.server_joined = sample(o);
+  r.generator_setup_cpu_ns = self_cpu_ns() - gen_setup0;
+  r.setup_s = static_cast<double>(now_ns() - t_connect) / 1e9;
 
   // Phase 3: idle hold, then the memory sample.
   if (r.joined == o.clients) {

@@ -78,6 +78,10 @@ struct Result {
       server_end;
   std::int64_t generator_window_cpu_ns = 0;
   SystemCpu system_window_start, system_window_end;  // whole machine, to expose other load
+  SystemCpu system_setup_start, system_setup_end;    // the same over connect + join storm
+  std::optional<ProcSample> server_joined;
+  std::int64_t generator_setup_cpu_ns = 0;
+  double setup_s = 0;
   double loadavg_start = 0;
   double idle_measure_s = 0;
   std::int64_t server_idle_cpu_ns = 0;  // server CPU during the idle hold (heartbeats only)
