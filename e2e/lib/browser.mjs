@@ -25,28 +25,50 @@ export function launchBrowser() {
   })
 }
 
-/** Opens a room by link with `skipLobby=1` and waits until the page has joined. */
-export async function joinByLink(browser, baseUrl, room, name, { viewport = { width: 1280, height: 720 } } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'en-US' })
+/**
+ * A new context and page that records page errors and Content Security Policy violations
+ * (`csp`: the server sends a strict CSP; the app must not need inline scripts or eval).
+ */
+export async function newPage(browser, { viewport = { width: 1280, height: 720 }, locale = 'en-US', init } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale })
+  if (init) await context.addInitScript(init)
   const page = await context.newPage()
   const errors = []
+  const csp = []
   page.on('pageerror', (e) => errors.push(e))
-  await page.goto(`${baseUrl}/r/${room}?name=${encodeURIComponent(name)}&skipLobby=1`, { timeout: 15_000 })
-  await page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
-  const id = await selfId(page)
-  return { name, context, page, id, errors }
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) csp.push(m.text())
+  })
+  return { context, page, errors, csp }
+}
+
+/** The link a participant opens: `/r/<room>?name=…&skipLobby=1` plus `query` (e.g. `{ relay: '1' }`). */
+export function roomLink(baseUrl, room, name, query = {}) {
+  const q = new URLSearchParams({ ...(name ? { name } : {}), skipLobby: '1', ...query })
+  return `${baseUrl}/r/${room}?${q}`
+}
+
+/** Opens a room by link (joining at once) without waiting for the outcome (waiting room, refusal). */
+export async function openByLink(browser, baseUrl, room, name, { viewport, query } = {}) {
+  const p = await newPage(browser, { viewport })
+  await p.page.goto(roomLink(baseUrl, room, name, query), { timeout: 15_000 })
+  return { name, ...p }
+}
+
+/** Opens a room by link with `skipLobby=1` and waits until the page has joined. */
+export async function joinByLink(browser, baseUrl, room, name, { viewport, query } = {}) {
+  const p = await openByLink(browser, baseUrl, room, name, { viewport, query })
+  await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+  const id = await selfId(p.page)
+  return { ...p, id }
 }
 
 /** Opens a room's lobby without joining; `init` runs in the page before the app (e.g. to break getUserMedia). */
 export async function openLobby(browser, baseUrl, room, { viewport = { width: 1280, height: 720 }, init, locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport, locale })
-  if (init) await context.addInitScript(init)
-  const page = await context.newPage()
-  const errors = []
-  page.on('pageerror', (e) => errors.push(e))
-  await page.goto(`${baseUrl}/r/${room}`, { timeout: 15_000 })
-  await page.getByTestId('lobby').waitFor({ timeout: 10_000 })
-  return { context, page, errors }
+  const p = await newPage(browser, { viewport, init, locale })
+  await p.page.goto(`${baseUrl}/r/${room}`, { timeout: 15_000 })
+  await p.page.getByTestId('lobby').waitFor({ timeout: 10_000 })
+  return p
 }
 
 export async function selfId(page) {
@@ -55,4 +77,10 @@ export async function selfId(page) {
 
 export async function closeAll(participants) {
   for (const p of participants) await p.context.close().catch(() => {})
+}
+
+/** Fails if any page reported a Content Security Policy violation. */
+export function assertNoCspViolations(participants) {
+  const found = participants.flatMap((p) => (p.csp ?? []).map((m) => `${p.name ?? 'page'}: ${m}`))
+  if (found.length) throw new Error(`Content Security Policy violations:\n${found.join('\n')}`)
 }

@@ -15,7 +15,7 @@ export function webRoot() {
   return resolve(root, 'web/dist')
 }
 
-async function freePort() {
+export async function freePort() {
   return new Promise((res, rej) => {
     const s = createServer()
     s.once('error', rej)
@@ -42,7 +42,9 @@ async function waitHealthy(url, proc, timeoutMs) {
 }
 
 export class ServerProcess {
-  constructor() {
+  /** `args`: extra command-line flags (e.g. `--jwt-secret`, `--turn-url`). */
+  constructor({ args = [] } = {}) {
+    this.extraArgs = args
     this.port = 0
     this.dataDir = mkdtempSync(join(tmpdir(), 'confab-e2e-'))
     this.proc = null
@@ -59,6 +61,7 @@ export class ServerProcess {
     if (!existsSync(join(webRoot(), 'index.html'))) throw new Error('web/dist is missing: run npm run build -w web')
     if (!this.port) this.port = await freePort()
     const args = ['--host', '127.0.0.1', '--port', String(this.port), '--web-root', webRoot(), '--data-dir', this.dataDir]
+    args.push(...this.extraArgs)
     if (process.env.CONFAB_LOG_LEVEL) args.push('--log-level', process.env.CONFAB_LOG_LEVEL)
     this.proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     const keep = (d) => {

@@ -10,6 +10,8 @@ export interface MeshOptions {
   onPeerState?(peerId: string, state: RTCPeerConnectionState): void
   onError?(peerId: string, err: unknown): void
   timers?: Timers
+  /** 'relay' sends everything through TURN (hides our addresses; the `relay=1` URL parameter). */
+  iceTransportPolicy?: RTCIceTransportPolicy
 }
 
 /** Full mesh: one PeerLink per remote participant, all publishing the same local tracks. */
@@ -115,6 +117,13 @@ export class PeerMesh {
     return this.links.get(peerId)
   }
 
+  /** The configuration every new RTCPeerConnection gets. */
+  rtcConfig(): RTCConfiguration {
+    const config: RTCConfiguration = { iceServers: this.iceServers }
+    if (this.opts.iceTransportPolicy) config.iceTransportPolicy = this.opts.iceTransportPolicy
+    return config
+  }
+
   private localStreams(): StreamMap {
     return { [this.cameraStream.id]: 'camera', [this.screenStream.id]: 'screen' }
   }
@@ -125,7 +134,7 @@ export class PeerMesh {
     const link: PeerLink = new PeerLink({
       peerId,
       polite: this.selfId > peerId,
-      pc: this.opts.createPeerConnection({ iceServers: this.iceServers }),
+      pc: this.opts.createPeerConnection(this.rtcConfig()),
       send: (s) => this.opts.send(peerId, s),
       localStreams: () => this.localStreams(),
       onRemoteTrack: (kind, stream, track) => this.opts.onRemoteTrack(peerId, kind, stream, track),

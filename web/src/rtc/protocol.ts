@@ -37,15 +37,63 @@ export interface JoinRequest {
   token?: string
 }
 
+export type Role = 'host' | 'guest'
+
+/** Access settings of a room, sent to every member in the join ack and on every change. */
+export interface RoomState {
+  locked: boolean
+  waiting_room: boolean
+  has_password: boolean
+}
+
+/** Someone knocking on a room with the waiting room on. */
+export interface Waiter {
+  user_id: string
+  name: string
+}
+
 export interface JoinResult {
   self_id: string
   room: string
   name: string
-  role: 'host' | 'guest'
+  role: Role
   participants: Participant[]
   chat: ChatMessage[]
   ice_servers: RTCIceServer[]
+  /** Missing from servers older than protocol v1's access control; treat as all false. */
+  room_state?: RoomState
+  /** Hosts only: who is waiting to be admitted, in knock order. */
+  waiting?: Waiter[]
 }
+
+/** The join ack when the room has a waiting room: we knocked and wait for `admitted` or `denied`. */
+export interface KnockResult {
+  waiting: true
+  self_id: string
+  room: string
+  name: string
+}
+
+export type JoinAck = JoinResult | KnockResult
+
+export function isKnock(a: JoinAck): a is KnockResult {
+  return (a as { waiting?: unknown }).waiting === true
+}
+
+export type DenyReason = 'denied' | 'room_full' | 'room_empty' | 'meeting_ended'
+
+/** Host-only requests and their payloads (docs/protocol.md, Host controls). */
+export interface HostRequests {
+  set_password: { password: string | null }
+  lock_room: { locked: boolean }
+  set_waiting_room: { enabled: boolean }
+  kick: { user_id: string }
+  mute_request: { user_id: string }
+  end_meeting: Record<string, never>
+  admit: { user_id: string }
+  deny: { user_id: string }
+}
+export type HostEvent = keyof HostRequests
 
 /** What a published stream carries; sent beside every SDP so the receiver can tell camera from screen. */
 export type StreamKind = 'camera' | 'screen'
@@ -71,4 +119,13 @@ export interface ServerEvents {
   message: (m: ChatMessage) => void
   peer_state: (m: MediaFlags & { user_id: string }) => void
   user_left: (m: { user_id: string }) => void
+  room_state: (m: RoomState) => void
+  role_changed: (m: { user_id: string; role: Role }) => void
+  knock: (m: Waiter) => void
+  knock_resolved: (m: { user_id: string; outcome: 'admitted' | 'denied' | 'left' }) => void
+  admitted: (m: JoinResult) => void
+  denied: (m: { reason: DenyReason }) => void
+  kicked: (m: { by: string }) => void
+  mute_request: (m: { by: string }) => void
+  meeting_ended: (m: { by: string }) => void
 }

@@ -1,26 +1,50 @@
 import { Emitter } from './emitter'
 import { PeerMesh } from './mesh'
 import type { Slot } from './peer'
-import type { ChatMessage, JoinResult, MediaFlags, Participant, StreamKind } from './protocol'
+import {
+  isKnock, type ChatMessage, type DenyReason, type HostEvent, type HostRequests, type JoinAck, type JoinResult,
+  type KnockResult, type MediaFlags, type Participant, type Role, type RoomState, type StreamKind, type Waiter,
+} from './protocol'
 import type { SignalingClient } from './signaling'
 
-export type ConnectionStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed'
+/**
+ * `waiting`: we knocked and wait for a host. `removed`, `ended` and `denied` are final: a host
+ * removed us, ended the meeting, or did not let us in; the session never rejoins by itself after them.
+ */
+export type ConnectionStatus =
+  | 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'left' | 'failed' | 'removed' | 'ended' | 'denied'
+
+export const FINAL_STATUSES: readonly ConnectionStatus[] = ['failed', 'removed', 'ended', 'denied']
 
 export interface SessionEvents {
   status: (s: ConnectionStatus, error?: { code: string; message: string }) => void
   joined: (r: JoinResult) => void
+  knocked: (r: KnockResult) => void
   participant: (p: Participant) => void
   peerState: (id: string, flags: MediaFlags) => void
   left: (id: string) => void
   message: (m: ChatMessage) => void
   remoteTrack: (id: string, kind: StreamKind, stream: MediaStream, track: MediaStreamTrack) => void
   peerConnection: (id: string, state: RTCPeerConnectionState) => void
+  roomState: (s: RoomState) => void
+  roleChanged: (id: string, role: Role) => void
+  knock: (w: Waiter) => void
+  knockResolved: (id: string, outcome: 'admitted' | 'denied' | 'left') => void
+  muteRequest: (by: string) => void
 }
 
 export interface SessionDeps {
   signaling: SignalingClient
   createPeerConnection(config: RTCConfiguration): RTCPeerConnection
   createStream(): MediaStream
+  /** 'relay': every connection goes through TURN only. */
+  iceTransportPolicy?: RTCIceTransportPolicy
+}
+
+/** How we prove we may enter: the room password or a join token (`/r/<room>?token=`). */
+export interface JoinAccess {
+  password?: string
+  token?: string
 }
 
 /**
@@ -32,7 +56,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
   private readonly signaling: SignalingClient
   private room = ''
   private name: string | undefined
-  private password: string | undefined
+  private access: JoinAccess = {}
   private flags: MediaFlags = { audio: true, video: true, screen: false, hand: false }
   private wantJoined = false
   private status: ConnectionStatus = 'idle'
@@ -44,6 +68,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
     this.mesh = new PeerMesh({
       createPeerConnection: deps.createPeerConnection,
       createStream: deps.createStream,
+      iceTransportPolicy: deps.iceTransportPolicy,
       send: (to, s) => {
         if (s.kind === 'description') this.signaling.sendDescription(to, s.description, s.streams)
         else this.signaling.sendCandidate(to, s.candidate)
@@ -63,30 +88,36 @@ export class MeetingSession extends Emitter<SessionEvents> {
     return { ...this.flags }
   }
 
-  async join(room: string, name: string | undefined, flags: Partial<MediaFlags>, password?: string): Promise<JoinResult> {
+  /** Resolves with the join ack, or with the knock result when the room has a waiting room. */
+  async join(room: string, name: string | undefined, flags: Partial<MediaFlags>, access: JoinAccess = {}): Promise<JoinAck> {
     this.room = room
     this.name = name
-    this.password = password
+    this.access = { ...access }
     this.flags = { ...this.flags, ...flags }
     this.wantJoined = true
     this.setStatus('joining')
     if (!this.signaling.connected) {
       this.signaling.connect()
       return new Promise((resolve, reject) => {
-        const offJoined = this.on('joined', (r) => {
-          offJoined()
-          offStatus()
-          resolve(r)
-        })
-        const offStatus = this.on('status', (s, e) => {
-          if (s !== 'failed') return
-          offJoined()
-          offStatus()
-          reject(Object.assign(new Error(e?.message ?? 'join failed'), { code: e?.code ?? 'failed' }))
-        })
+        const offs = [
+          this.on('joined', (r) => done(() => resolve(r))),
+          this.on('knocked', (r) => done(() => resolve(r))),
+          this.on('status', (s, e) => {
+            if (s === 'failed') done(() => reject(Object.assign(new Error(e?.message ?? 'join failed'), { code: e?.code ?? 'failed' })))
+          }),
+        ]
+        const done = (settle: () => void) => {
+          offs.forEach((off) => off())
+          settle()
+        }
       })
     }
     return this.doJoin()
+  }
+
+  /** A host control (lock, waiting room, password, kick, mute request, admit, deny, end). */
+  host<E extends HostEvent>(event: E, payload: HostRequests[E]): Promise<object> {
+    return this.signaling.host(event, payload)
   }
 
   async leave(): Promise<void> {
@@ -116,25 +147,49 @@ export class MeetingSession extends Emitter<SessionEvents> {
     this.emit('status', s, error)
   }
 
-  private async doJoin(): Promise<JoinResult> {
+  private async doJoin(): Promise<JoinAck> {
     try {
       const { audio, video } = this.flags
-      const r = await this.signaling.join({ room: this.room, name: this.name, audio, video, password: this.password })
+      const r = await this.signaling.join({ room: this.room, name: this.name, audio, video, ...this.access })
+      if (!this.wantJoined) return r
       this.selfId = r.self_id
-      this.mesh.reset(r.self_id, r.ice_servers ?? [])
-      if (this.flags.screen || this.flags.hand) {
-        await this.signaling.sendMediaState({ screen: this.flags.screen, hand: this.flags.hand }).catch(() => {})
+      if (isKnock(r)) {
+        this.mesh.reset(r.self_id, [])
+        this.setStatus('waiting')
+        this.emit('knocked', r)
+      } else {
+        await this.enter(r, false)
       }
-      this.setStatus('joined')
-      this.emit('joined', r)
-      // The newcomer makes the offers; the others answer when they arrive.
-      for (const p of r.participants) this.mesh.connect(p.id ?? p.user_id)
       return r
     } catch (err) {
       const e = err as { code?: string; message?: string }
       this.setStatus('failed', { code: e.code ?? 'failed', message: e.message ?? String(err) })
       throw err
     }
+  }
+
+  /** Becomes a member: after the join ack, or after a host admitted our knock. */
+  private async enter(r: JoinResult, admitted: boolean): Promise<void> {
+    this.mesh.reset(r.self_id, r.ice_servers ?? [])
+    if (admitted) {
+      // We may have changed something while waiting; the server has what we knocked with.
+      await this.signaling.sendMediaState(this.flags).catch(() => {})
+    } else if (this.flags.screen || this.flags.hand) {
+      await this.signaling.sendMediaState({ screen: this.flags.screen, hand: this.flags.hand }).catch(() => {})
+    }
+    this.setStatus('joined')
+    this.emit('joined', r)
+    // The newcomer makes the offers; the others answer when they arrive.
+    for (const p of r.participants) this.mesh.connect(p.id ?? p.user_id)
+  }
+
+  /** A final outcome decided by the server or a host: drop everything and never rejoin. */
+  private finish(status: 'removed' | 'ended' | 'denied', error: { code: string; message: string }): void {
+    if (!this.wantJoined) return
+    this.wantJoined = false
+    this.mesh.closeAll()
+    this.signaling.close()
+    this.setStatus(status, error)
   }
 
   private wire(): void {
@@ -144,7 +199,8 @@ export class MeetingSession extends Emitter<SessionEvents> {
     })
     s.on('disconnect', () => {
       // Peer-to-peer media keeps flowing meanwhile; the mesh is re-formed after the rejoin.
-      if (this.wantJoined) this.setStatus('reconnecting')
+      // A waiter keeps its waiting screen and knocks again after the reconnect.
+      if (this.wantJoined && this.status !== 'waiting') this.setStatus('reconnecting')
     })
     s.on('new_user', (p) => this.emit('participant', p))
     s.on('offer', (m) => {
@@ -162,5 +218,16 @@ export class MeetingSession extends Emitter<SessionEvents> {
       this.emit('left', m.user_id)
     })
     s.on('message', (m) => this.emit('message', m))
+    s.on('room_state', (m) => this.emit('roomState', { locked: !!m.locked, waiting_room: !!m.waiting_room, has_password: !!m.has_password }))
+    s.on('role_changed', (m) => this.emit('roleChanged', m.user_id, m.role))
+    s.on('knock', (m) => this.emit('knock', { user_id: m.user_id, name: m.name }))
+    s.on('knock_resolved', (m) => this.emit('knockResolved', m.user_id, m.outcome))
+    s.on('mute_request', (m) => this.emit('muteRequest', m.by))
+    s.on('admitted', (r) => {
+      if (this.wantJoined && this.status === 'waiting') void this.enter(r, true)
+    })
+    s.on('denied', (m) => this.finish('denied', { code: m.reason as DenyReason, message: `not admitted: ${m.reason}` }))
+    s.on('kicked', () => this.finish('removed', { code: 'removed', message: 'a host removed you from the meeting' }))
+    s.on('meeting_ended', () => this.finish('ended', { code: 'meeting_ended', message: 'a host ended the meeting' }))
   }
 }

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
-import type { Ack, ChatMessage, JoinRequest, JoinResult, MediaFlags, ServerEvents, StreamMap } from './protocol'
+import type { Ack, ChatMessage, HostEvent, HostRequests, JoinAck, JoinRequest, MediaFlags, ServerEvents, StreamMap } from './protocol'
 
 type ClientEvents = Record<string, (payload: object, ack: (res: Ack) => void) => void>
 
@@ -51,8 +51,14 @@ export class SignalingClient {
     return res
   }
 
-  join(req: JoinRequest): Promise<JoinResult> {
-    return this.request<JoinResult>('join_room', req)
+  /** Either the join ack, or a knock result when the room has a waiting room. */
+  join(req: JoinRequest): Promise<JoinAck> {
+    return this.request<JoinAck>('join_room', req)
+  }
+
+  /** A host control; the server refuses it with `forbidden` unless we are a host. */
+  host<E extends HostEvent>(event: E, payload: HostRequests[E]): Promise<object> {
+    return this.request(event, payload)
   }
 
   leave(): Promise<object> {

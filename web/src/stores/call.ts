@@ -1,6 +1,7 @@
 import { markRaw } from 'vue'
 import { AudioLevelMeter, audioContext, captureScreen, captureTrack } from '../rtc/media'
-import { MeetingSession } from '../rtc/session'
+import type { HostEvent, HostRequests } from '../rtc/protocol'
+import { FINAL_STATUSES, MeetingSession } from '../rtc/session'
 import { SignalingClient } from '../rtc/signaling'
 import { ActiveSpeakerDetector } from '../rtc/speaker'
 import { qualityBetween, sampleFromReport, type StatsSample } from '../rtc/stats'
@@ -18,6 +19,10 @@ export interface JoinOptions {
   videoTrack: MediaStreamTrack | null
   audioOn: boolean
   password?: string
+  /** A join token from the link (`/r/<room>?token=`). */
+  token?: string
+  /** TURN only (`relay=1`): no host or server-reflexive candidates, so peers never see our address. */
+  relay?: boolean
 }
 
 interface Live {
@@ -45,8 +50,18 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     signaling: new SignalingClient(),
     createPeerConnection: (config) => new RTCPeerConnection(config),
     createStream: () => new MediaStream(),
+    iceTransportPolicy: opts.relay ? 'relay' : undefined,
   })
   const unbind = store.bind(session)
+  // Removed, meeting ended, not admitted, or a rejoin refused: release the devices and stop.
+  session.on('status', (st) => {
+    if (FINAL_STATUSES.includes(st) && live?.session === session) void Promise.resolve().then(() => dispose(false))
+  })
+  session.on('muteRequest', (by) => void muteByHost(by))
+  session.on('joined', (r) => {
+    const hasTurn = r.ice_servers.some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)))
+    if (opts.relay && !hasTurn) store.pushNotice('notice.relayWithoutTurn', {}, 'warning')
+  })
   live = { session, unbind, timers: [], meter: null, speaker: new ActiveSpeakerDetector(), lastStats: new Map() }
   window.__confab = {
     selfId: () => session.selfId,
@@ -62,7 +77,10 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   meterFor(opts.audioTrack)
   live.timers.push(setInterval(pollSpeaker, 300), setInterval(() => void pollStats(), 2000))
   try {
-    await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false }, opts.password || undefined)
+    await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false }, {
+      password: opts.password || undefined,
+      token: opts.token || undefined,
+    })
   } catch (err) {
     // Back to the lobby with the error shown; it captures the devices again.
     await dispose(false)
@@ -177,6 +195,25 @@ async function stopScreen(): Promise<void> {
   await s.setTrack('screenAudio', null)
   tracks.forEach((t) => t?.stop())
   await s.setFlags({ screen: false })
+}
+
+/** A host asked us to mute: the server cannot do it, so we do (and tell everyone with media_state). */
+async function muteByHost(by: string): Promise<void> {
+  const store = useMeetingStore()
+  const s = live?.session
+  if (!s) return
+  const wasOn = store.local.audio
+  const track = s.mesh.track('audio')
+  if (track) track.enabled = false
+  store.setLocal({ audio: false })
+  store.pushNotice(wasOn ? 'notice.mutedByHost' : 'notice.stayMuted', { name: store.peers[by]?.name ?? '' }, 'warning')
+  await s.setFlags({ audio: false })
+}
+
+/** A host control; throws a SignalingError (with the server's code) when refused. */
+export async function hostAction<E extends HostEvent>(event: E, payload: HostRequests[E]): Promise<void> {
+  if (!live) throw new Error('not in a meeting')
+  await live.session.host(event, payload)
 }
 
 export async function toggleHand(): Promise<void> {

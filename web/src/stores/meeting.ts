@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import type { Slot } from '../rtc/peer'
-import type { ChatMessage, JoinResult, MediaFlags, Participant, StreamKind } from '../rtc/protocol'
+import type { ChatMessage, JoinResult, KnockResult, MediaFlags, Participant, Role, RoomState, StreamKind, Waiter } from '../rtc/protocol'
 import type { ConnectionStatus, MeetingSession } from '../rtc/session'
 import type { Quality } from '../rtc/stats'
 import { spotlightTile, tileId, type TileSource } from './tiles'
@@ -16,6 +16,16 @@ export interface PeerView extends MediaFlags {
 }
 
 export type Panel = 'chat' | 'people' | null
+
+/** A short message for the user (shown as a toast by the meeting view); `key` is an i18n key. */
+export interface Notice {
+  seq: number
+  key: string
+  params: Record<string, string>
+  kind: 'info' | 'warning' | 'success'
+}
+
+export const OPEN_ROOM: RoomState = { locked: false, waiting_room: false, has_password: false }
 export type Layout = 'grid' | 'spotlight'
 
 /** Reactive view of the meeting. Event handlers are plain actions so they can be tested alone. */
@@ -23,7 +33,12 @@ export const useMeetingStore = defineStore('meeting', () => {
   const room = ref('')
   const selfId = ref('')
   const selfName = ref('')
-  const role = ref<'host' | 'guest'>('guest')
+  const role = ref<Role>('guest')
+  const roomState = ref<RoomState>({ ...OPEN_ROOM })
+  /** Hosts only: participants knocking, in knock order. */
+  const waiters = ref<Waiter[]>([])
+  const notice = ref<Notice | null>(null)
+  let noticeSeq = 0
   const status = ref<ConnectionStatus>('idle')
   const error = ref<{ code: string; message: string } | null>(null)
   const peers = ref<Record<string, PeerView>>({})
@@ -53,12 +68,14 @@ export const useMeetingStore = defineStore('meeting', () => {
   })
 
   const mainTile = computed(() => spotlightTile(tiles.value, pinned.value, activeSpeaker.value))
+  const isHost = computed(() => role.value === 'host')
 
   function reset(): void {
     peers.value = {}
     order.value = []
     pinned.value = null
     activeSpeaker.value = null
+    waiters.value = []
   }
 
   function applyJoin(r: JoinResult): void {
@@ -67,10 +84,55 @@ export const useMeetingStore = defineStore('meeting', () => {
     selfName.value = r.name
     role.value = r.role
     room.value = r.room
+    roomState.value = { ...OPEN_ROOM, ...r.room_state }
+    waiters.value = r.role === 'host' ? [...(r.waiting ?? [])] : []
     chat.value = [...r.chat]
     unread.value = 0
     error.value = null
     for (const p of r.participants) addPeer(p)
+  }
+
+  /** We knocked: not a member yet, so nobody to show. */
+  function applyKnock(r: KnockResult): void {
+    reset()
+    selfId.value = r.self_id
+    selfName.value = r.name
+    room.value = r.room
+    role.value = 'guest'
+    waiters.value = []
+    error.value = null
+  }
+
+  function setRoomState(s: RoomState): void {
+    roomState.value = { ...s }
+  }
+
+  /** Only hosts get knocks. */
+  function addWaiter(w: Waiter): void {
+    const i = waiters.value.findIndex((x) => x.user_id === w.user_id)
+    if (i >= 0) waiters.value[i] = { ...w }
+    else waiters.value.push({ ...w })
+  }
+
+  function resolveWaiter(id: string): void {
+    waiters.value = waiters.value.filter((w) => w.user_id !== id)
+  }
+
+  function changeRole(id: string, r: Role): void {
+    if (id === selfId.value) {
+      if (role.value === r) return
+      role.value = r
+      // The server sends a knock for everyone already waiting right after promoting us.
+      if (r !== 'host') waiters.value = []
+      if (r === 'host') pushNotice('notice.youAreHost', {}, 'success')
+    } else if (r === 'host') {
+      const p = peers.value[id]
+      if (p) pushNotice('notice.newHost', { name: p.name })
+    }
+  }
+
+  function pushNotice(key: string, params: Record<string, string> = {}, kind: Notice['kind'] = 'info'): void {
+    notice.value = { seq: ++noticeSeq, key, params, kind }
   }
 
   function addPeer(p: Participant): void {
@@ -156,6 +218,11 @@ export const useMeetingStore = defineStore('meeting', () => {
         if (err) error.value = err
       }),
       s.on('joined', (r) => applyJoin(r)),
+      s.on('knocked', (r) => applyKnock(r)),
+      s.on('roomState', (st) => setRoomState(st)),
+      s.on('roleChanged', (id, r) => changeRole(id, r)),
+      s.on('knock', (w) => addWaiter(w)),
+      s.on('knockResolved', (id) => resolveWaiter(id)),
       s.on('participant', (p) => addPeer(p)),
       s.on('peerState', (id, f) => updatePeerState(id, f)),
       s.on('left', (id) => removePeer(id)),
@@ -171,9 +238,9 @@ export const useMeetingStore = defineStore('meeting', () => {
   }
 
   return {
-    room, selfId, selfName, role, status, error, peers, order, local, localCamera, localScreen, localLevel,
+    room, selfId, selfName, role, isHost, roomState, waiters, notice, status, error, peers, order, local, localCamera, localScreen, localLevel,
     chat, unread, panel, layout, pinned, activeSpeaker, session, peerList, tiles, mainTile,
-    reset, applyJoin, addPeer, removePeer, updatePeerState, setRemoteStream, setConnection, setQuality,
+    reset, applyJoin, applyKnock, setRoomState, addWaiter, resolveWaiter, changeRole, pushNotice, addPeer, removePeer, updatePeerState, setRemoteStream, setConnection, setQuality,
     addMessage, openPanel, pin, toggleLayout, setLocal, bind, localTrack,
   }
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MeetingSession } from '../../src/rtc/session'
 import type { SignalingClient } from '../../src/rtc/signaling'
-import type { JoinRequest, JoinResult, MediaFlags } from '../../src/rtc/protocol'
+import type { JoinAck, JoinRequest, JoinResult, MediaFlags } from '../../src/rtc/protocol'
 import { FakeStream, asStream } from '../fakes/media'
 import { FakePeerConnection } from '../fakes/peerConnection'
 
@@ -12,6 +12,10 @@ class FakeSignaling {
   states: Partial<MediaFlags>[] = []
   offers: string[] = []
   participants: string[][] = []
+  /** Joins answered with a knock (the room has a waiting room). */
+  knock = false
+  closed = 0
+  hostCalls: [string, object][] = []
   private handlers = new Map<string, ((...a: unknown[]) => void)[]>()
   socket = {
     on: (ev: string, h: (...a: unknown[]) => void) => {
@@ -29,14 +33,23 @@ class FakeSignaling {
     this.connected = false
     this.fire('disconnect', 'transport close')
   }
-  async join(req: JoinRequest): Promise<JoinResult> {
+  async join(req: JoinRequest): Promise<JoinAck> {
     this.joins.push(req)
     const n = this.joins.length
+    if (this.knock) return { waiting: true, self_id: `me-${n}`, room: req.room, name: req.name ?? 'Guest' }
+    return this.ack(n, req.room, req.name ?? 'Guest')
+  }
+  ack(n: number, room: string, name: string): JoinResult {
     const others = this.participants[n - 1] ?? []
     return {
-      self_id: `me-${n}`, room: req.room, name: req.name ?? 'Guest', role: 'guest', chat: [], ice_servers: [],
+      self_id: `me-${n}`, room, name, role: 'guest', chat: [], ice_servers: [],
+      room_state: { locked: false, waiting_room: true, has_password: false },
       participants: others.map((id) => ({ id, user_id: id, name: id, audio: true, video: true, screen: false, hand: false })),
     }
+  }
+  async host(event: string, payload: object) {
+    this.hostCalls.push([event, payload])
+    return {}
   }
   async leave() {
     return {}
@@ -51,21 +64,31 @@ class FakeSignaling {
   sendCandidate() {}
   close() {
     this.connected = false
+    this.closed++
   }
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 30))
 
-function makeSession() {
+function makeSession(opts: { iceTransportPolicy?: RTCIceTransportPolicy } = {}) {
   const sig = new FakeSignaling()
+  const configs: RTCConfiguration[] = []
   const session = new MeetingSession({
     signaling: sig as unknown as SignalingClient,
-    createPeerConnection: () => new FakePeerConnection() as unknown as RTCPeerConnection,
+    createPeerConnection: (config) => {
+      configs.push(config)
+      return new FakePeerConnection() as unknown as RTCPeerConnection
+    },
     createStream: () => asStream(new FakeStream()),
+    ...opts,
   })
   const statuses: string[] = []
-  session.on('status', (s) => statuses.push(s))
-  return { sig, session, statuses }
+  const errors: (string | undefined)[] = []
+  session.on('status', (s, e) => {
+    statuses.push(s)
+    errors.push(e?.code)
+  })
+  return { sig, session, statuses, errors, configs }
 }
 
 describe('MeetingSession', () => {
@@ -119,5 +142,115 @@ describe('MeetingSession', () => {
     sig.fire('connect')
     await settle()
     expect(sig.joins).toHaveLength(1)
+  })
+
+  it('sends the password and the join token with join_room, and host controls as their events', async () => {
+    const { sig, session } = makeSession()
+    await session.join('room', 'Ada', {}, { password: 'pw', token: 'tok' })
+    expect(sig.joins[0]).toMatchObject({ room: 'room', password: 'pw', token: 'tok' })
+    await session.host('kick', { user_id: 'p1' })
+    await session.host('lock_room', { locked: true })
+    expect(sig.hostCalls).toEqual([['kick', { user_id: 'p1' }], ['lock_room', { locked: true }]])
+  })
+
+  it('relay mode puts iceTransportPolicy relay on every connection, with the ack\'s ICE servers', async () => {
+    const { sig, session, configs } = makeSession({ iceTransportPolicy: 'relay' })
+    sig.participants = [['p1', 'p2']]
+    const turn = { urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1:me', credential: 'x' }
+    const original = sig.ack.bind(sig)
+    sig.ack = (n, room, name) => ({ ...original(n, room, name), ice_servers: [turn] })
+    await session.join('room', 'Ada', {})
+    await settle()
+    expect(configs).toHaveLength(2)
+    for (const c of configs) expect(c).toEqual({ iceServers: [turn], iceTransportPolicy: 'relay' })
+    const plain = makeSession()
+    plain.sig.participants = [['p1']]
+    await plain.session.join('room', 'Bo', {})
+    await settle()
+    expect(plain.configs[0]!.iceTransportPolicy).toBeUndefined()
+  })
+
+  it('waits after a knock, then enters on admitted: media state sent, offers made', async () => {
+    const { sig, session, statuses } = makeSession()
+    sig.knock = true
+    sig.participants = [['p1']]
+    const knocked: string[] = []
+    const joined: string[] = []
+    session.on('knocked', (r) => knocked.push(r.self_id))
+    session.on('joined', (r) => joined.push(r.self_id))
+    const r = await session.join('room', 'Ada', { audio: false, video: true })
+    expect(r).toMatchObject({ waiting: true, self_id: 'me-1' })
+    expect(session.connectionStatus).toBe('waiting')
+    expect(knocked).toEqual(['me-1'])
+    // Not a member yet: no connections, and a new_user/offer would not come.
+    expect(session.mesh.size).toBe(0)
+    // A dropped socket keeps the waiting screen; the reconnect knocks again.
+    sig.drop()
+    expect(session.connectionStatus).toBe('waiting')
+    sig.connected = true
+    sig.fire('connect')
+    await settle()
+    expect(sig.joins).toHaveLength(2)
+    expect(session.connectionStatus).toBe('waiting')
+    sig.fire('admitted', sig.ack(1, 'room', 'Ada'))
+    await settle()
+    expect(session.connectionStatus).toBe('joined')
+    expect(joined).toEqual(['me-1'])
+    expect(sig.states.at(-1)).toEqual({ audio: false, video: true, screen: false, hand: false })
+    expect(sig.offers).toEqual(['p1'])
+    expect(statuses).toEqual(['joining', 'waiting', 'waiting', 'joined'])
+    // A stray second admitted changes nothing.
+    sig.fire('admitted', sig.ack(1, 'room', 'Ada'))
+    await settle()
+    expect(joined).toHaveLength(1)
+  })
+
+  it.each([
+    ['denied', { reason: 'room_empty' }, 'denied', 'room_empty'],
+    ['kicked', { by: 'host' }, 'removed', 'removed'],
+    ['meeting_ended', { by: 'host' }, 'ended', 'meeting_ended'],
+  ])('%s is final: connections closed, socket closed, never rejoins', async (event, payload, status, code) => {
+    const { sig, session, statuses, errors } = makeSession()
+    if (event === 'denied') sig.knock = true
+    else sig.participants = [['p1']]
+    await session.join('room', 'Ada', {})
+    await settle()
+    const pcs = [...session.mesh.peerConnections().values()] as unknown as FakePeerConnection[]
+    sig.fire(event, payload)
+    expect(session.connectionStatus).toBe(status)
+    expect(errors.at(-1)).toBe(code)
+    expect(sig.closed).toBe(1)
+    expect(session.mesh.size).toBe(0)
+    for (const pc of pcs) expect(pc.signalingState).toBe('closed')
+    // The server closes the connection after a kick; no reconnect, no rejoin, no "reconnecting".
+    sig.drop()
+    sig.fire('connect')
+    await settle()
+    expect(sig.joins).toHaveLength(1)
+    expect(statuses.at(-1)).toBe(status)
+  })
+
+  it('passes host events on: room_state, role_changed, knock, knock_resolved, mute_request', async () => {
+    const { sig, session } = makeSession()
+    await session.join('room', 'Ada', {})
+    const seen: unknown[] = []
+    session.on('roomState', (s) => seen.push(['roomState', s]))
+    session.on('roleChanged', (id, role) => seen.push(['role', id, role]))
+    session.on('knock', (w) => seen.push(['knock', w]))
+    session.on('knockResolved', (id, outcome) => seen.push(['resolved', id, outcome]))
+    session.on('muteRequest', (by) => seen.push(['mute', by]))
+    sig.fire('room_state', { locked: true, waiting_room: false, has_password: true })
+    sig.fire('role_changed', { user_id: 'me-1', role: 'host' })
+    sig.fire('knock', { user_id: 'w1', name: 'Wanda' })
+    sig.fire('knock_resolved', { user_id: 'w1', outcome: 'denied' })
+    sig.fire('mute_request', { by: 'h1' })
+    expect(seen).toEqual([
+      ['roomState', { locked: true, waiting_room: false, has_password: true }],
+      ['role', 'me-1', 'host'],
+      ['knock', { user_id: 'w1', name: 'Wanda' }],
+      ['resolved', 'w1', 'denied'],
+      ['mute', 'h1'],
+    ])
+    expect(session.connectionStatus).toBe('joined')
   })
 })

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useMeetingStore } from '../../src/stores/meeting'
 import type { JoinResult, Participant } from '../../src/rtc/protocol'
+import { Emitter } from '../../src/rtc/emitter'
+import type { MeetingSession, SessionEvents } from '../../src/rtc/session'
 import { FakeStream, asStream } from '../fakes/media'
 
 const participant = (id: string, name: string, over: Partial<Participant> = {}): Participant => ({
@@ -91,5 +93,82 @@ describe('meeting store', () => {
     expect(s.mainTile).toBe('p2:camera')
     s.toggleLayout()
     expect(s.layout).toBe('grid')
+  })
+
+  it('a host gets the room state and the waiting list from the join ack; a guest gets no list', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult({
+      role: 'host',
+      room_state: { locked: true, waiting_room: true, has_password: false },
+      waiting: [{ user_id: 'w1', name: 'Wanda' }],
+    }))
+    expect(s.isHost).toBe(true)
+    expect(s.roomState).toEqual({ locked: true, waiting_room: true, has_password: false })
+    expect(s.waiters).toEqual([{ user_id: 'w1', name: 'Wanda' }])
+    s.applyJoin(joinResult({ role: 'guest', room_state: undefined, waiting: [{ user_id: 'w1', name: 'Wanda' }] }))
+    expect(s.isHost).toBe(false)
+    expect(s.roomState).toEqual({ locked: false, waiting_room: false, has_password: false })
+    expect(s.waiters).toEqual([])
+  })
+
+  it('knock adds a waiter once, knock_resolved removes it, in knock order', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult({ role: 'host' }))
+    s.addWaiter({ user_id: 'w1', name: 'Wanda' })
+    s.addWaiter({ user_id: 'w2', name: 'Walt' })
+    s.addWaiter({ user_id: 'w1', name: 'Wanda' })
+    expect(s.waiters.map((w) => w.user_id)).toEqual(['w1', 'w2'])
+    s.resolveWaiter('w1')
+    expect(s.waiters.map((w) => w.user_id)).toEqual(['w2'])
+    s.resolveWaiter('nobody')
+    expect(s.waiters).toHaveLength(1)
+  })
+
+  it('role_changed promotes us with a notice; another member\'s promotion is only announced', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    s.changeRole('p1', 'host')
+    expect(s.role).toBe('guest')
+    expect(s.notice).toMatchObject({ key: 'notice.newHost', params: { name: 'Ann' } })
+    s.changeRole('me', 'host')
+    expect(s.isHost).toBe(true)
+    expect(s.notice).toMatchObject({ key: 'notice.youAreHost', kind: 'success' })
+    const seq = s.notice!.seq
+    s.changeRole('me', 'host')
+    expect(s.notice!.seq).toBe(seq)
+  })
+
+  it('a knock result shows nobody and no host controls', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult({ role: 'host', waiting: [{ user_id: 'w1', name: 'W' }] }))
+    s.applyKnock({ waiting: true, self_id: 'me2', room: 'r2', name: 'Me' })
+    expect(s.selfId).toBe('me2')
+    expect(s.room).toBe('r2')
+    expect(s.isHost).toBe(false)
+    expect(s.peerList).toEqual([])
+    expect(s.waiters).toEqual([])
+  })
+
+  it('bind wires the session\'s host events into the store', () => {
+    const s = useMeetingStore()
+    const session = new Emitter<SessionEvents>()
+    const unbind = s.bind(session as unknown as MeetingSession)
+    session.emit('joined', joinResult())
+    session.emit('roomState', { locked: true, waiting_room: false, has_password: true })
+    expect(s.roomState).toEqual({ locked: true, waiting_room: false, has_password: true })
+    session.emit('roleChanged', 'me', 'host')
+    expect(s.isHost).toBe(true)
+    session.emit('knock', { user_id: 'w1', name: 'Wanda' })
+    expect(s.waiters).toEqual([{ user_id: 'w1', name: 'Wanda' }])
+    session.emit('knockResolved', 'w1', 'admitted')
+    expect(s.waiters).toEqual([])
+    session.emit('status', 'removed', { code: 'removed', message: 'gone' })
+    expect(s.status).toBe('removed')
+    expect(s.error?.code).toBe('removed')
+    session.emit('knocked', { waiting: true, self_id: 'k1', room: 'r1', name: 'Me' })
+    expect(s.selfId).toBe('k1')
+    unbind()
+    session.emit('roomState', { locked: false, waiting_room: false, has_password: false })
+    expect(s.roomState.locked).toBe(true)
   })
 })
