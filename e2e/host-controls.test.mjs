@@ -1,0 +1,238 @@
+// End-to-end: host controls (lock, remove, ask to mute, end meeting), role hand-over, join tokens.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { io } from 'socket.io-client'
+import { ServerProcess } from './lib/server.mjs'
+import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, openByLink, openLobby } from './lib/browser.mjs'
+import { signJoinToken } from './lib/jwt.mjs'
+import { waitFor } from './lib/wait.mjs'
+
+const JWT_SECRET = randomBytes(24).toString('hex')
+let server
+let browser
+let roomSeq = 0
+const room = (tag) => `e2e-host-${tag}-${process.pid}-${++roomSeq}`
+
+const tileOf = (page, peerId) => page.locator(`[data-testid=tile][data-tile="${peerId}:camera"]`)
+const personRow = (page, peerId) => page.locator(`[data-testid=participant][data-peer="${peerId}"]`)
+
+async function openPeople(page) {
+  if ((await page.getByTestId('participants').count()) === 0) await page.getByTestId('toggle-people').click()
+  await page.getByTestId('participants').waitFor({ timeout: 5000 })
+}
+
+/** Opens the host menu and flips one of its switches (`host-lock`, `host-waiting-room`). */
+async function hostSwitch(page, testid) {
+  await page.getByTestId('host-menu').click()
+  const sw = page.getByTestId(testid)
+  const before = await sw.getAttribute('aria-checked')
+  await sw.click()
+  await page.locator(`[data-testid=${testid}][aria-checked="${before === 'true' ? 'false' : 'true'}"]`).waitFor({ timeout: 5000 })
+  await page.getByTestId('host-menu').click()
+}
+
+async function confirm(page) {
+  await page.getByTestId('confirm-ok').click()
+  await page.getByTestId('confirm-ok').waitFor({ state: 'hidden', timeout: 5000 })
+}
+
+/** A raw Socket.IO client joined to `roomId`, as a misbehaving guest would use it. */
+async function rawGuest(roomId, name) {
+  const socket = io(server.url, { transports: ['websocket'], reconnection: false })
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('connect_error', reject)
+  })
+  const ack = await socket.timeout(5000).emitWithAck('join_room', { room: roomId, name })
+  assert.equal(ack.ok, true, JSON.stringify(ack))
+  return socket
+}
+
+describe('host controls', { concurrency: 1 }, () => {
+  before(async () => {
+    server = new ServerProcess({ args: ['--jwt-secret', JWT_SECRET] })
+    await server.start()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('lock refuses a newcomer; a removed guest sees the removed screen, vanishes elsewhere, and stays out on reload', async () => {
+    const roomId = room('lock')
+    const ps = [
+      await joinByLink(browser, server.url, roomId, 'Host'),
+      await joinByLink(browser, server.url, roomId, 'Bo'),
+      await joinByLink(browser, server.url, roomId, 'Cy'),
+    ]
+    try {
+      const [a, b, c] = ps
+      // Only the host gets host controls, in the header and in the participant list.
+      await a.page.getByTestId('host-menu').waitFor({ timeout: 5000 })
+      for (const p of [a, b]) await openPeople(p.page)
+      await personRow(a.page, b.id).getByTestId('kick').waitFor({ timeout: 5000 })
+      await personRow(b.page, c.id).waitFor({ timeout: 5000 })
+      for (const p of [b, c]) assert.equal(await p.page.getByTestId('host-menu').count(), 0, `${p.name} sees the host menu`)
+      assert.equal(await b.page.locator('[data-testid=kick], [data-testid=ask-mute]').count(), 0)
+
+      await hostSwitch(a.page, 'host-lock')
+      for (const p of ps) await p.page.getByTestId('state-locked').waitFor({ timeout: 5000 })
+      const dee = await openLobby(browser, server.url, roomId)
+      try {
+        await dee.page.getByTestId('name-input').fill('Dee')
+        await dee.page.getByTestId('join').click()
+        const refused = dee.page.locator('[data-testid=join-error][data-code=room_locked]')
+        await refused.waitFor({ timeout: 10_000 })
+        assert.match(await refused.textContent(), /locked/)
+        assertNoCspViolations([dee])
+      } finally {
+        await closeAll([dee])
+      }
+
+      await personRow(a.page, b.id).getByTestId('kick').click()
+      await confirm(a.page)
+      await b.page.getByTestId('removed').waitFor({ timeout: 5000 })
+      assert.match(await b.page.getByTestId('removed').textContent(), /removed/)
+      await tileOf(a.page, b.id).waitFor({ state: 'detached', timeout: 5000 })
+      await tileOf(c.page, b.id).waitFor({ state: 'detached', timeout: 5000 })
+      assert.equal(await c.page.evaluate((id) => id in window.__confab.peerConnections(), b.id), false)
+      // The removed page released its camera and has no call left (no rejoin behind the screen).
+      assert.equal(await b.page.evaluate(() => window.__confab === undefined), true)
+
+      // Reloading the link (skipLobby=1 joins at once) does not get back into the locked room.
+      await b.page.reload({ timeout: 15_000 })
+      await b.page.locator('[data-testid=join-error][data-code=room_locked]').waitFor({ timeout: 10_000 })
+      assert.equal(await tileOf(a.page, b.id).count(), 0)
+      assertNoCspViolations(ps)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('ask to mute turns the guest\'s mic off everywhere; a guest\'s own host event is refused; the next host takes over', async () => {
+    const roomId = room('mute')
+    const ps = [await joinByLink(browser, server.url, roomId, 'Host'), await joinByLink(browser, server.url, roomId, 'Bo')]
+    let mallory
+    try {
+      const [a, b] = ps
+      await tileOf(a.page, b.id).waitFor({ timeout: 5000 })
+      await openPeople(a.page)
+      await personRow(a.page, b.id).getByTestId('ask-mute').click()
+      await b.page.locator('[data-testid=notice][data-notice=mutedByHost]').waitFor({ timeout: 5000 })
+      await b.page.locator('[data-testid=toggle-mic][aria-pressed=false]').waitFor({ timeout: 5000 })
+      // Really muted: the microphone track Bo sends is disabled.
+      assert.deepEqual(
+        await b.page.evaluate(() =>
+          Object.values(window.__confab.peerConnections()).flatMap((pc) =>
+            pc.getSenders().filter((s) => s.track?.kind === 'audio').map((s) => s.track.enabled),
+          ),
+        ),
+        [false],
+      )
+      await tileOf(a.page, b.id).getByTestId('mic-off').waitFor({ timeout: 5000 })
+      await personRow(a.page, b.id).getByTestId('participant-mic-off').waitFor({ timeout: 5000 })
+      // Bo may unmute again: a request, not a lock.
+      await b.page.getByTestId('toggle-mic').click()
+      await tileOf(a.page, b.id).getByTestId('mic-off').waitFor({ state: 'detached', timeout: 5000 })
+
+      // A guest emitting host events by hand (here a raw Socket.IO client) is refused and nothing happens.
+      mallory = await rawGuest(roomId, 'Mallory')
+      for (const [event, payload] of [['kick', { user_id: a.id }], ['lock_room', { locked: true }], ['end_meeting', {}]]) {
+        const ack = await mallory.timeout(5000).emitWithAck(event, payload)
+        assert.deepEqual([ack.ok, ack.error?.code], [false, 'forbidden'], `${event}: ${JSON.stringify(ack)}`)
+      }
+      await tileOf(b.page, a.id).waitFor({ timeout: 5000 })
+      assert.equal(await a.page.locator('[data-testid=meeting][data-status=joined]').count(), 1)
+      assert.equal(await a.page.getByTestId('state-locked').count(), 0)
+
+      // The host leaves: the longest-present member (Bo) becomes host and gets the controls.
+      await a.page.getByTestId('leave').click()
+      await b.page.locator('[data-testid=notice][data-notice=youAreHost]').waitFor({ timeout: 5000 })
+      await b.page.getByTestId('host-menu').waitFor({ timeout: 5000 })
+      await openPeople(b.page)
+      await b.page.getByTestId('self-host').waitFor({ timeout: 5000 })
+      assertNoCspViolations(ps)
+    } finally {
+      mallory?.disconnect()
+      await closeAll(ps)
+    }
+  })
+
+  it('ending the meeting shows the ended screen on every page', async () => {
+    const roomId = room('end')
+    const ps = [
+      await joinByLink(browser, server.url, roomId, 'Host'),
+      await joinByLink(browser, server.url, roomId, 'Bo'),
+      await joinByLink(browser, server.url, roomId, 'Cy'),
+    ]
+    try {
+      const [a] = ps
+      await a.page.getByTestId('host-menu').click()
+      await a.page.getByTestId('host-end').click()
+      await confirm(a.page)
+      for (const p of ps) {
+        await p.page.getByTestId('ended').waitFor({ timeout: 5000 })
+        assert.match(await p.page.getByTestId('ended').textContent(), /ended the meeting/)
+        assert.equal(await p.page.evaluate(() => window.__confab === undefined), true, `${p.name} still has a call`)
+      }
+      assertNoCspViolations(ps)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('join tokens: a host token passes the lock, an expired or foreign token is explained, a removed token stays out', async () => {
+    const roomId = room('token')
+    const a = await joinByLink(browser, server.url, roomId, 'Host')
+    const ps = [a]
+    try {
+      await hostSwitch(a.page, 'host-lock')
+      const boss = await joinByLink(browser, server.url, roomId, '', {
+        query: { token: signJoinToken(JWT_SECRET, { room: roomId, name: 'Boss', role: 'host' }) },
+      })
+      ps.push(boss)
+      // The token's name is used, and its role: Boss is a host too.
+      assert.equal(await tileOf(a.page, boss.id).getAttribute('data-label'), 'Boss')
+      await boss.page.getByTestId('host-menu').waitFor({ timeout: 5000 })
+
+      const cases = [
+        ['token_expired', signJoinToken(JWT_SECRET, { room: roomId, name: 'Late', exp: Math.floor(Date.now() / 1000) - 60 }), /expired/],
+        ['invalid_token', signJoinToken(JWT_SECRET, { room: `${roomId}-other`, name: 'Lost' }), /not valid/],
+        ['invalid_token', signJoinToken('not-the-server-secret-at-all', { room: roomId, name: 'Forger' }), /not valid/],
+      ]
+      for (const [code, token, text] of cases) {
+        // Closed at once: every open lobby keeps a fake camera running, and there are 2 cores.
+        const p = await openByLink(browser, server.url, roomId, '', { query: { token } })
+        try {
+          const err = p.page.locator(`[data-testid=join-error][data-code=${code}]`)
+          await err.waitFor({ timeout: 10_000 })
+          assert.match(await err.textContent(), text)
+          assertNoCspViolations([p])
+        } finally {
+          await closeAll([p])
+        }
+      }
+
+      // A guest token passes the password, not the lock: unlock, remove its bearer, and it stays out.
+      await hostSwitch(a.page, 'host-lock')
+      await a.page.getByTestId('state-locked').waitFor({ state: 'detached', timeout: 5000 })
+      const guestToken = signJoinToken(JWT_SECRET, { room: roomId, name: 'Tok' })
+      const tok = await joinByLink(browser, server.url, roomId, '', { query: { token: guestToken } })
+      ps.push(tok)
+      await openPeople(a.page)
+      await personRow(a.page, tok.id).getByTestId('kick').click()
+      await confirm(a.page)
+      await tok.page.getByTestId('removed').waitFor({ timeout: 5000 })
+      await tok.page.reload({ timeout: 15_000 })
+      const err = tok.page.locator('[data-testid=join-error][data-code=removed]')
+      await err.waitFor({ timeout: 10_000 })
+      assert.match(await err.textContent(), /removed/)
+      assertNoCspViolations(ps)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+})
