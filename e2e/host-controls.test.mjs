@@ -37,6 +37,13 @@ async function confirm(page) {
   await page.getByTestId('confirm-ok').waitFor({ state: 'hidden', timeout: 5000 })
 }
 
+/** How many requests the server refused with `code` (its /metrics counter). */
+async function refusals(code) {
+  const text = await (await fetch(`${server.url}/metrics`)).text()
+  const m = text.match(new RegExp(`^confab_meeting_errors_total\\{code="${code}"\\} (\\d+)`, 'm'))
+  return m ? Number(m[1]) : 0
+}
+
 /** A raw Socket.IO client joined to `roomId`, as a misbehaving guest would use it. */
 async function rawGuest(roomId, name) {
   const socket = io(server.url, { transports: ['websocket'], reconnection: false })
@@ -78,20 +85,9 @@ describe('host controls', { concurrency: 1 }, () => {
       for (const p of [b, c]) assert.equal(await p.page.getByTestId('host-menu').count(), 0, `${p.name} sees the host menu`)
       assert.equal(await b.page.locator('[data-testid=kick], [data-testid=ask-mute]').count(), 0)
 
+      const lockedBefore = await refusals('room_locked')
       await hostSwitch(a.page, 'host-lock')
       for (const p of ps) await p.page.getByTestId('state-locked').waitFor({ timeout: 5000 })
-      const dee = await openLobby(browser, server.url, roomId)
-      try {
-        await dee.page.getByTestId('name-input').fill('Dee')
-        await dee.page.getByTestId('join').click()
-        const refused = dee.page.locator('[data-testid=join-error][data-code=room_locked]')
-        await refused.waitFor({ timeout: 10_000 })
-        assert.match(await refused.textContent(), /locked/)
-        assertNoCspViolations([dee])
-      } finally {
-        await closeAll([dee])
-      }
-
       await personRow(a.page, b.id).getByTestId('kick').click()
       await confirm(a.page)
       await b.page.getByTestId('removed').waitFor({ timeout: 5000 })
@@ -106,6 +102,23 @@ describe('host controls', { concurrency: 1 }, () => {
       await b.page.reload({ timeout: 15_000 })
       await b.page.locator('[data-testid=join-error][data-code=room_locked]').waitFor({ timeout: 10_000 })
       assert.equal(await tileOf(a.page, b.id).count(), 0)
+
+      // A newcomer is refused with the locked message too.
+      const dee = await openLobby(browser, server.url, roomId)
+      try {
+        await dee.page.getByTestId('name-input').fill('Dee')
+        await dee.page.getByTestId('join').click()
+        const refused = dee.page.locator('[data-testid=join-error][data-code=room_locked]')
+        await refused.waitFor({ timeout: 10_000 })
+        assert.match(await refused.textContent(), /locked/)
+        assertNoCspViolations([dee])
+      } finally {
+        await closeAll([dee])
+      }
+
+      // Each refused page tried exactly once (a refused skipLobby join must not retry by itself).
+      assert.equal(await refusals('room_locked'), lockedBefore + 2)
+      await b.page.locator('[data-testid=join]:not(.ant-btn-loading)').waitFor({ timeout: 5000 })
       assertNoCspViolations(ps)
     } finally {
       await closeAll(ps)
@@ -161,16 +174,33 @@ describe('host controls', { concurrency: 1 }, () => {
     }
   })
 
-  it('ending the meeting shows the ended screen on every page', async () => {
+  it('a password set by the host is asked of a newcomer; ending the meeting shows the ended screen on every page', async () => {
     const roomId = room('end')
-    const ps = [
-      await joinByLink(browser, server.url, roomId, 'Host'),
-      await joinByLink(browser, server.url, roomId, 'Bo'),
-      await joinByLink(browser, server.url, roomId, 'Cy'),
-    ]
+    const ps = [await joinByLink(browser, server.url, roomId, 'Host'), await joinByLink(browser, server.url, roomId, 'Bo')]
     try {
       const [a] = ps
       await a.page.getByTestId('host-menu').click()
+      await a.page.getByTestId('host-password-input').fill('s3cret pass')
+      await a.page.getByTestId('host-password-set').click()
+      for (const p of ps) await p.page.getByTestId('state-password').waitFor({ timeout: 5000 })
+      await a.page.getByTestId('host-menu').click()
+
+      const cy = await openByLink(browser, server.url, roomId, 'Cy')
+      cy.name = 'Cy'
+      ps.push(cy)
+      await cy.page.locator('[data-testid=join-error][data-code=password_required]').waitFor({ timeout: 10_000 })
+      await cy.page.getByTestId('password-input').fill('wrong')
+      await cy.page.getByTestId('join').click()
+      await cy.page.locator('[data-testid=join-error][data-code=wrong_password]').waitFor({ timeout: 10_000 })
+      await cy.page.getByTestId('password-input').fill('s3cret pass')
+      await cy.page.getByTestId('join').click()
+      await cy.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+      await cy.page.getByTestId('state-password').waitFor({ timeout: 5000 })
+
+      await a.page.getByTestId('host-menu').click()
+      await a.page.getByTestId('host-password-clear').click()
+      for (const p of ps) await p.page.getByTestId('state-password').waitFor({ state: 'detached', timeout: 5000 })
+
       await a.page.getByTestId('host-end').click()
       await confirm(a.page)
       for (const p of ps) {

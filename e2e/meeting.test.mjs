@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ServerProcess } from './lib/server.mjs'
-import { closeAll, joinByLink, launchBrowser, selfId } from './lib/browser.mjs'
+import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, selfId } from './lib/browser.mjs'
 import { expectMediaFrom, remoteVideoCount } from './lib/media.mjs'
 import { waitFor } from './lib/wait.mjs'
 
@@ -56,6 +56,8 @@ describe('confab in the browser', { concurrency: 1 }, () => {
       assert.equal(await ps[0].page.locator('[data-testid=stage]').getAttribute('data-layout'), 'grid')
       await ps[0].page.screenshot({ path: resolve(OUTPUT, 'grid-3.png') })
       for (const p of ps) assert.deepEqual(p.errors, [], `${p.name} had page errors`)
+      // The server's Content-Security-Policy (no inline script, no eval) does not get in the way.
+      assertNoCspViolations(ps)
     } finally {
       await closeAll(ps)
     }
