@@ -157,3 +157,8 @@ export class PeerMesh {
     return link
   }
 }
+
+/** Whether any entry is a TURN server (`turn:` / `turns:`); relay-only mode needs one to reach anybody. */
+export function hasTurnServer(servers: RTCIceServer[]): boolean {
+  return servers.some((s) => [s.urls].flat().some((u) => /^turns?:/i.test(u)))
+}

@@ -1,6 +1,7 @@
 import { markRaw } from 'vue'
 import { AudioLevelMeter, audioContext, captureScreen, captureTrack } from '../rtc/media'
 import type { HostEvent, HostRequests } from '../rtc/protocol'
+import { hasTurnServer } from '../rtc/mesh'
 import { FINAL_STATUSES, MeetingSession } from '../rtc/session'
 import { SignalingClient } from '../rtc/signaling'
 import { ActiveSpeakerDetector } from '../rtc/speaker'
@@ -59,8 +60,7 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   })
   session.on('muteRequest', (by) => void muteByHost(by))
   session.on('joined', (r) => {
-    const hasTurn = r.ice_servers.some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)))
-    if (opts.relay && !hasTurn) store.pushNotice('notice.relayWithoutTurn', {}, 'warning')
+    if (opts.relay && !hasTurnServer(r.ice_servers ?? [])) store.pushNotice('notice.relayWithoutTurn', {}, 'warning')
   })
   live = { session, unbind, timers: [], meter: null, speaker: new ActiveSpeakerDetector(), lastStats: new Map() }
   window.__confab = {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { hasTurnServer } from '../../src/rtc/mesh'
 import { Bus } from '../fakes/bus'
 import { FakeTrack, asTrack } from '../fakes/media'
 
@@ -136,5 +137,14 @@ describe('PeerMesh cleanup', () => {
     expect(a.size).toBe(0)
     expect(a.track('audio')).toBe(mic)
     expect((mic as unknown as { readyState: string }).readyState).toBe('live')
+  })
+})
+
+describe('hasTurnServer', () => {
+  it('finds turn: and turns: URLs, in a string or a list, and nothing else', () => {
+    expect(hasTurnServer([])).toBe(false)
+    expect(hasTurnServer([{ urls: 'stun:stun.example.org:3478' }])).toBe(false)
+    expect(hasTurnServer([{ urls: ['stun:a'] }, { urls: ['turn:127.0.0.1:3478?transport=udp'], username: 'u', credential: 'c' }])).toBe(true)
+    expect(hasTurnServer([{ urls: 'turns:turn.example.org:5349' }])).toBe(true)
   })
 })
