@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   router.mount_engine("/socket.io/", sio_engine);
   try {
     confab::http::Listener listener(io, router, {boost::asio::ip::make_address(host), port},
-                                    confab::http::ConnectionLimits{});
+                                    confab::http::ListenerOptions{});
     listener.start();
     spdlog::info("confab-conformance listening on http://{}:{}", host, listener.port());
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);

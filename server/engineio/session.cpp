@@ -18,7 +18,9 @@ Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfi
       handshake_(std::move(handshake)),
       on_closed_(std::move(on_closed)),
       timer_(io) {
-  handshake_.body.clear();
+  // Kept for the session's life: only what later layers read (address, origin, host).
+  handshake_.body = std::string();
+  handshake_.query = Query();
 }
 
 Session::~Session() = default;

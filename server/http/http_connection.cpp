@@ -20,7 +20,7 @@ engineio::HttpRequest to_engine_request(const BeastRequest& request, std::string
   if (q != std::string_view::npos) out.query = engineio::parse_query(target.substr(q + 1));
   out.origin = std::string(request[bhttp::field::origin]);
   out.remote_address = std::move(remote_address);
-  for (std::string_view name : {"host", "x-forwarded-for", "user-agent"}) {
+  for (std::string_view name : {"host", "x-forwarded-for"}) {
     if (auto it = request.find(name); it != request.end()) out.headers.emplace(name, std::string(it->value()));
   }
   return out;

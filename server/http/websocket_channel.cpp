@@ -52,6 +52,9 @@ void WebSocketChannel<Stream>::read() {
     const std::string_view frame(static_cast<const char*>(data.data()), data.size());
     if (self->handler_) self->handler_->on_frame(frame, !self->ws_.got_text());
     self->buffer_.consume(self->buffer_.size());
+    // Idle connections are the many: give the message's memory back (Beast prepares
+    // the buffer only when the next frame's bytes arrive).
+    self->buffer_.shrink_to_fit();
     if (!self->finished_) self->read();
   });
 }
