@@ -82,6 +82,10 @@ describe('host controls', { concurrency: 1 }, () => {
       for (const p of [a, b]) await openPeople(p.page)
       await personRow(a.page, b.id).getByTestId('kick').waitFor({ timeout: 5000 })
       await personRow(b.page, c.id).waitFor({ timeout: 5000 })
+      // Everyone can see who hosts (the join ack's and new_user's role).
+      await personRow(b.page, a.id).getByTestId('peer-host').waitFor({ timeout: 5000 })
+      assert.equal(await personRow(b.page, c.id).getByTestId('peer-host').count(), 0)
+      assert.equal(await personRow(a.page, c.id).getByTestId('peer-host').count(), 0)
       for (const p of [b, c]) assert.equal(await p.page.getByTestId('host-menu').count(), 0, `${p.name} sees the host menu`)
       assert.equal(await b.page.locator('[data-testid=kick], [data-testid=ask-mute]').count(), 0)
 

@@ -14,10 +14,14 @@ export interface MediaFlags {
   hand: boolean
 }
 
+export type Role = 'host' | 'guest'
+
 export interface Participant extends MediaFlags {
   user_id: string
   id?: string
   name: string
+  /** As at join time (later changes come as `role_changed`); missing from older servers. */
+  role?: Role
 }
 
 export interface ChatMessage {
@@ -36,8 +40,6 @@ export interface JoinRequest {
   password?: string
   token?: string
 }
-
-export type Role = 'host' | 'guest'
 
 /** Access settings of a room, sent to every member in the join ack and on every change. */
 export interface RoomState {

@@ -9,6 +9,7 @@ import { spotlightTile, tileId, type TileSource } from './tiles'
 export interface PeerView extends MediaFlags {
   id: string
   name: string
+  role: Role
   camera: MediaStream | null
   screenStream: MediaStream | null
   quality: Quality | null
@@ -125,9 +126,11 @@ export const useMeetingStore = defineStore('meeting', () => {
       // The server sends a knock for everyone already waiting right after promoting us.
       if (r !== 'host') waiters.value = []
       if (r === 'host') pushNotice('notice.youAreHost', {}, 'success')
-    } else if (r === 'host') {
+    } else {
       const p = peers.value[id]
-      if (p) pushNotice('notice.newHost', { name: p.name })
+      if (!p || p.role === r) return
+      p.role = r
+      if (r === 'host') pushNotice('notice.newHost', { name: p.name })
     }
   }
 
@@ -141,6 +144,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     peers.value[id] = {
       id,
       name: p.name,
+      role: p.role ?? peers.value[id]?.role ?? 'guest',
       audio: p.audio,
       video: p.video,
       screen: p.screen,

@@ -111,6 +111,13 @@ describe('meeting store', () => {
     expect(s.waiters).toEqual([])
   })
 
+  it('knows which peers host from the join ack and new_user (role), defaulting to guest', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult({ participants: [participant('p1', 'Ann', { role: 'host' }), participant('p2', 'Bob')] }))
+    s.addPeer({ user_id: 'p3', name: 'Cy', role: 'host', audio: true, video: true, screen: false, hand: false })
+    expect(s.peerList.map((p) => [p.name, p.role])).toEqual([['Ann', 'host'], ['Bob', 'guest'], ['Cy', 'host']])
+  })
+
   it('knock adds a waiter once, knock_resolved removes it, in knock order', () => {
     const s = useMeetingStore()
     s.applyJoin(joinResult({ role: 'host' }))
@@ -127,8 +134,10 @@ describe('meeting store', () => {
   it('role_changed promotes us with a notice; another member\'s promotion is only announced', () => {
     const s = useMeetingStore()
     s.applyJoin(joinResult())
+    expect(s.peers.p1!.role).toBe('guest')
     s.changeRole('p1', 'host')
     expect(s.role).toBe('guest')
+    expect(s.peers.p1!.role).toBe('host')
     expect(s.notice).toMatchObject({ key: 'notice.newHost', params: { name: 'Ann' } })
     s.changeRole('me', 'host')
     expect(s.isHost).toBe(true)
