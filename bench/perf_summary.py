@@ -33,7 +33,7 @@ def strip_templates(name):
         elif depth == 0:
             out.append(ch)
     s = "".join(out)
-    return re.sub(r"\(.*\)$", "", s)[:140]
+    return re.sub(r"\(.*\)$", "", s.strip()).strip()[:140]
 
 
 def main():
@@ -45,7 +45,7 @@ def main():
     for line in rep.splitlines():
         m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+(\[[.k]\])\s+(.*)$", line)
         if m:
-            rows.append((float(m.group(1)), m.group(2), m.group(3), m.group(4).strip()))
+            rows.append((float(m.group(1)), m.group(2), m.group(3), re.split(r"\s{3,}", m.group(4).strip())[0]))
     totals = {name: 0.0 for name, _ in CATEGORIES}
     for pct, dso, kind, sym in rows:
         key = f"{kind} {dso} {sym}"
@@ -53,7 +53,7 @@ def main():
             if re.search(rx, key):
                 totals[name] += pct
                 break
-    print("| category | share of server CPU |" + (" µs per relayed msg |" if us_per_msg else ""))
+    print("| category | share of the process CPU |" + (" µs per relayed msg |" if us_per_msg else ""))
     print("|---|---|" + ("---|" if us_per_msg else ""))
     for name, _ in CATEGORIES:
         if totals[name] >= 0.05:
