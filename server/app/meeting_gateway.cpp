@@ -9,6 +9,11 @@ void SocketOutbox::send(const meeting::ParticipantId& to, std::string_view event
   if (socketio::Socket* socket = nsp_.socket(to)) socket->emit(event, data);
 }
 
+void SocketOutbox::send_text(const meeting::ParticipantId& to, std::string_view event,
+                             std::string_view data) {
+  if (socketio::Socket* socket = nsp_.socket(to)) socket->emit_text(event, data);
+}
+
 void SocketOutbox::disconnect(const meeting::ParticipantId& participant) {
   boost::asio::post(io_, [&nsp = nsp_, participant] {
     if (socketio::Socket* socket = nsp.socket(participant)) socket->disconnect(true);
@@ -22,7 +27,22 @@ MeetingGateway::MeetingGateway(socketio::Namespace& nsp, meeting::Meeting& meeti
     nlohmann::json answer = meeting.handle(socket.id(), event, std::move(payload));
     if (ack.requested()) ack(std::move(answer));
   });
-  nsp.on_disconnect([&meeting](socketio::Socket& socket, std::string_view) { meeting.disconnect(socket.id()); });
+  for (const auto signal :
+       {meeting::Signal::offer, meeting::Signal::answer, meeting::Signal::ice_candidate}) {
+    nsp.on_text(
+        std::string(meeting::event_name(signal)),
+        [&meeting, signal](socketio::Socket& socket, std::string_view payload, socketio::Ack& ack) {
+          auto error = meeting.relay_text(socket.id(), signal, payload);
+          if (!ack.requested()) return;
+          if (error) {
+            ack(std::move(*error));
+          } else {
+            ack.send_text(R"([{"ok":true}])");
+          }
+        });
+  }
+  nsp.on_disconnect(
+      [&meeting](socketio::Socket& socket, std::string_view) { meeting.disconnect(socket.id()); });
 }
 
 }  // namespace confab::app

@@ -1,6 +1,7 @@
 #pragma once
 // Connects the meeting domain to Socket.IO: every event on the namespace goes to the
-// Meeting, whose answer becomes the ack; its Outbox emits to sockets by id.
+// Meeting, whose answer becomes the ack; its Outbox emits to sockets by id. Offers, answers
+// and ICE candidates take the text path: their payload is never parsed into a DOM.
 #include <boost/asio/io_context.hpp>
 
 #include "meeting/meeting.hpp"
@@ -11,7 +12,10 @@ namespace confab::app {
 class SocketOutbox final : public meeting::Outbox {
  public:
   SocketOutbox(boost::asio::io_context& io, socketio::Namespace& nsp) : io_(io), nsp_(nsp) {}
-  void send(const meeting::ParticipantId& to, std::string_view event, const nlohmann::json& data) override;
+  void send(const meeting::ParticipantId& to, std::string_view event,
+            const nlohmann::json& data) override;
+  void send_text(const meeting::ParticipantId& to, std::string_view event,
+                 std::string_view data) override;
   // Closes the participant's whole connection once the current handler is done, so the meeting
   // is not re-entered (via on_disconnect) while it is still handling the kick.
   void disconnect(const meeting::ParticipantId& participant) override;

@@ -1,7 +1,6 @@
 #include "meeting/meeting.hpp"
 
 #include <exception>
-#include <optional>
 
 #include "meeting/ack.hpp"
 #include "meeting/media_state_update.hpp"
@@ -9,23 +8,6 @@
 #include "meeting/room_broadcast.hpp"
 
 namespace confab::meeting {
-
-namespace {
-
-std::optional<Signal> signal_of(Event event) {
-  switch (event) {
-    case Event::offer:
-      return Signal::offer;
-    case Event::answer:
-      return Signal::answer;
-    case Event::ice_candidate:
-      return Signal::ice_candidate;
-    default:
-      return std::nullopt;
-  }
-}
-
-}  // namespace
 
 Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Clock& clock,
                  RandomSource& random)
@@ -66,12 +48,15 @@ nlohmann::json Meeting::handle(const ParticipantId& from, std::string_view event
   return run_guarded(event, [&](Event parsed) { return dispatch(from, parsed, payload); });
 }
 
-nlohmann::json Meeting::handle(const ParticipantId& from, std::string_view event,
-                               nlohmann::json&& payload) {
-  return run_guarded(event, [&](Event parsed) {
-    if (const auto signal = signal_of(parsed)) return relay(from, *signal, std::move(payload));
-    return dispatch(from, parsed, payload);
+std::optional<nlohmann::json> Meeting::relay_text(const ParticipantId& from, Signal signal,
+                                                  std::string_view payload) {
+  nlohmann::json ack = run_guarded(event_name(signal), [&](Event) {
+    relay_.relay(from, signal, payload);
+    ++messages_relayed_;
+    return nlohmann::json();
   });
+  if (ack.is_null()) return std::nullopt;
+  return ack;
 }
 
 nlohmann::json Meeting::dispatch(const ParticipantId& from, Event event,
@@ -106,13 +91,8 @@ nlohmann::json Meeting::dispatch(const ParticipantId& from, Event event,
 
 nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal,
                               const nlohmann::json& payload) {
-  relay_.relay(from, signal, payload);
-  ++messages_relayed_;
-  return ok_ack();
-}
-
-nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal, nlohmann::json&& payload) {
-  relay_.relay(from, signal, std::move(payload));
+  relay_.relay(from, signal,
+               payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   ++messages_relayed_;
   return ok_ack();
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "meeting/admission.hpp"
@@ -38,10 +39,10 @@ class Meeting {
   // Never throws for bad input; unexpected failures become an internal_error ack.
   nlohmann::json handle(const ParticipantId& from, std::string_view event,
                         const nlohmann::json& payload);
-  // Same, but may take the payload over: offer/answer/ice_candidate are then forwarded
-  // without copying the SDP. Prefer this one on the socket path.
-  nlohmann::json handle(const ParticipantId& from, std::string_view event,
-                        nlohmann::json&& payload);
+  // offer, answer or ice_candidate with the payload as JSON text (valid JSON), forwarded
+  // without a DOM: the socket path. Returns the error ack, nothing when it went out.
+  std::optional<nlohmann::json> relay_text(const ParticipantId& from, Signal signal,
+                                           std::string_view payload);
 
   // The participant's connection is gone: leave its room (user_left to the rest).
   void disconnect(const ParticipantId& id);
@@ -63,7 +64,6 @@ class Meeting {
   nlohmann::json reject(ErrorCode code, std::string_view message);
   nlohmann::json dispatch(const ParticipantId& from, Event event, const nlohmann::json& payload);
   nlohmann::json relay(const ParticipantId& from, Signal signal, const nlohmann::json& payload);
-  nlohmann::json relay(const ParticipantId& from, Signal signal, nlohmann::json&& payload);
   nlohmann::json post_message(const ParticipantId& from, const nlohmann::json& payload);
   nlohmann::json update_media_state(const ParticipantId& from, const nlohmann::json& payload);
 

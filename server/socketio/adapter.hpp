@@ -13,8 +13,8 @@ using SocketId = std::string;
 using Room = std::string;
 
 struct BroadcastOptions {
-  std::vector<Room> rooms;        // empty: every socket of the namespace
-  std::vector<SocketId> except;   // sockets (or rooms) left out
+  std::vector<Room> rooms;       // empty: every socket of the namespace
+  std::vector<SocketId> except;  // sockets (or rooms) left out
 };
 
 class Adapter {

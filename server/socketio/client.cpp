@@ -12,8 +12,9 @@ Client::Client(Server& server, engineio::Session& session)
       decoder_(server.options().max_attachments),
       connect_timer_(server.io()) {
   if (server.options().max_messages_per_second > 0) {
-    rate_.emplace(server.options().max_messages_per_second,
-                  std::max(server.options().message_burst, server.options().max_messages_per_second));
+    rate_.emplace(
+        server.options().max_messages_per_second,
+        std::max(server.options().message_burst, server.options().max_messages_per_second));
   }
   connect_timer_.expires_after(server.options().connect_timeout);
   // The timer dies with the client; an aborted wait returns before touching `this`.
@@ -32,11 +33,13 @@ void Client::on_message(std::string_view data, bool binary) {
   if (rate_ && !rate_->take()) {
     server_.report("rate_limit", "too many messages");
     for (auto& socket : sockets_) {
-      socket->send_packet(Packet{PacketType::disconnect, socket->nsp().name(), std::nullopt, std::nullopt});
+      socket->send_packet(
+          Packet{PacketType::disconnect, socket->nsp().name(), std::nullopt, std::nullopt});
     }
     close("rate limit exceeded");
     return;
   }
+  if (!binary && !decoder_.waiting_for_attachments() && dispatch_text_event(data)) return;
   Decoder::Result result = binary ? decoder_.on_binary(data) : decoder_.on_text(data);
   if (!result.error.empty()) {
     server_.report("protocol", result.error);
@@ -44,6 +47,30 @@ void Client::on_message(std::string_view data, bool binary) {
     return;
   }
   if (result.packet) on_packet(std::move(*result.packet));
+}
+
+// The fast path for events with a text handler: the argument stays text, no DOM is built.
+// false when the message is not such an event; the Decoder then takes it.
+bool Client::dispatch_text_event(std::string_view message) {
+  const auto header = peek_event(message);
+  if (!header) return false;
+  Socket* socket = find(header->nsp);
+  const auto* handler = socket != nullptr ? socket->nsp().text_handler(header->name) : nullptr;
+  if (handler == nullptr) return false;
+  const auto first_arg = server_.first_argument(header->data);
+  if (!first_arg) {
+    server_.report("protocol", "invalid payload");
+    close("parse error");
+    return true;
+  }
+  auto keep = socket->shared_from_this();
+  Ack ack = header->id ? Ack(keep, *header->id) : Ack();
+  try {
+    (*handler)(*socket, *first_arg, ack);
+  } catch (const std::exception& e) {
+    server_.report("handler", e.what());
+  }
+  return true;
 }
 
 void Client::on_packet(Packet packet) {
@@ -56,7 +83,8 @@ void Client::on_packet(Packet packet) {
                           packet.type == PacketType::event ||
                           (packet.type == PacketType::ack && packet.id.has_value());
   if (!socket || !acceptable) {
-    server_.report("protocol", socket ? "unexpected packet type" : "packet for an unconnected namespace");
+    server_.report("protocol",
+                   socket ? "unexpected packet type" : "packet for an unconnected namespace");
     close("parse error");
     return;
   }
@@ -91,8 +119,8 @@ void Client::connect(Packet& packet) {
   }
   sockets_.push_back(socket);
   connect_timer_.cancel();
-  socket->send_packet(Packet{PacketType::connect, packet.nsp, std::nullopt,
-                             nlohmann::json{{"sid", socket->id()}}});
+  socket->send_packet(
+      Packet{PacketType::connect, packet.nsp, std::nullopt, nlohmann::json{{"sid", socket->id()}}});
   nsp->add(*socket);
 }
 
@@ -118,7 +146,9 @@ void Client::remove(Socket& socket, std::string_view reason) {
   if (sockets_.empty()) close(reason);  // may destroy this client: nothing after it
 }
 
-void Client::close(std::string_view reason) { session_.close(reason); }
+void Client::close(std::string_view reason) {
+  session_.close(reason);
+}
 
 void Client::on_close(std::string_view reason) {
   connect_timer_.cancel();

@@ -2,8 +2,8 @@
 // The Socket.IO side of one Engine.IO session: decodes packets, connects namespaces
 // and owns the sockets.
 #include <boost/asio/steady_timer.hpp>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "engineio/session.hpp"
@@ -30,6 +30,7 @@ class Client final : public engineio::SessionListener {
   void close(std::string_view reason);
 
  private:
+  bool dispatch_text_event(std::string_view message);
   void on_packet(Packet packet);
   void connect(Packet& packet);
   Socket* find(std::string_view nsp) const;

@@ -5,18 +5,18 @@
 namespace confab::socketio {
 
 Namespace::Namespace(std::string name) : name_(std::move(name)) {
-  adapter_ = std::make_unique<InMemoryAdapter>(AdapterHost{
-      [this](const SocketId& id, const Encoded& packet) {
-        Socket* s = socket(id);
-        if (s) s->send_encoded(packet);
-        return s != nullptr;
-      },
-      [this] {
-        std::vector<SocketId> ids;
-        ids.reserve(sockets_.size());
-        for (auto& [id, s] : sockets_) ids.push_back(id);
-        return ids;
-      }});
+  adapter_ = std::make_unique<InMemoryAdapter>(
+      AdapterHost{[this](const SocketId& id, const Encoded& packet) {
+                    Socket* s = socket(id);
+                    if (s) s->send_encoded(packet);
+                    return s != nullptr;
+                  },
+                  [this] {
+                    std::vector<SocketId> ids;
+                    ids.reserve(sockets_.size());
+                    for (auto& [id, s] : sockets_) ids.push_back(id);
+                    return ids;
+                  }});
 }
 
 Socket* Namespace::socket(const SocketId& id) const {
@@ -48,12 +48,18 @@ void Namespace::remove(Socket& socket, std::string_view reason) {
   adapter_->remove_all(socket.id());
 }
 
+const Namespace::TextEventHandler* Namespace::text_handler(std::string_view event) const {
+  auto it = text_handlers_.find(event);
+  return it == text_handlers_.end() ? nullptr : &it->second;
+}
+
 void Namespace::clear_handlers() {
   middlewares_.clear();
   on_connection_ = nullptr;
   on_unknown_ = nullptr;
   on_disconnect_ = nullptr;
   handlers_.clear();
+  text_handlers_.clear();
 }
 
 void Namespace::dispatch(Socket& socket, Packet& packet) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,6 +22,9 @@ class Namespace {
   using UnknownHandler =
       std::function<void(Socket&, std::string_view event, nlohmann::json& args, Ack& ack)>;
   using DisconnectHandler = std::function<void(Socket&, std::string_view reason)>;
+  // For hot events whose handler passes the first argument on: `first_arg` is its JSON text as
+  // sent (validated; "null" when the event has none), no DOM is built.
+  using TextEventHandler = std::function<void(Socket&, std::string_view first_arg, Ack& ack)>;
 
   explicit Namespace(std::string name);
   Namespace(const Namespace&) = delete;
@@ -31,6 +35,10 @@ class Namespace {
   void on_connection(ConnectHandler h) { on_connection_ = std::move(h); }
   void on(const std::string& event, EventHandler h) { handlers_[event] = std::move(h); }
   void on_unknown(UnknownHandler h) { on_unknown_ = std::move(h); }
+  void on_text(const std::string& event, TextEventHandler h) {
+    text_handlers_[event] = std::move(h);
+  }
+  const TextEventHandler* text_handler(std::string_view event) const;
   void on_disconnect(DisconnectHandler h) { on_disconnect_ = std::move(h); }
   void set_adapter(std::unique_ptr<Adapter> adapter) { adapter_ = std::move(adapter); }
 
@@ -54,6 +62,7 @@ class Namespace {
   UnknownHandler on_unknown_;
   DisconnectHandler on_disconnect_;
   std::unordered_map<std::string, EventHandler> handlers_;
+  std::map<std::string, TextEventHandler, std::less<>> text_handlers_;
   std::unordered_map<SocketId, Socket*> sockets_;
   std::unique_ptr<Adapter> adapter_;
 };

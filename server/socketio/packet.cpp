@@ -9,8 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxDepth = 32;
-
 constexpr std::array<std::string_view, 6> kReservedEvents = {
     "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
 
@@ -62,7 +60,8 @@ json extract_binary(const json& j, std::vector<std::string>& attachments) {
   }
   if (j.is_object()) {
     json out = json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = extract_binary(it.value(), attachments);
+    for (auto it = j.begin(); it != j.end(); ++it)
+      out[it.key()] = extract_binary(it.value(), attachments);
     return out;
   }
   return j;
@@ -95,9 +94,20 @@ bool valid_payload(PacketType type, const std::optional<json>& data) {
   return false;
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
+
+std::string packet_prefix(PacketType type, std::string_view nsp) {
+  std::string text(1, static_cast<char>('0' + static_cast<int>(type)));
+  if (nsp != "/") {
+    text += nsp;
+    text.push_back(',');
+  }
+  return text;
+}
 
 Encoded encode(const Packet& packet) {
   Encoded out;
@@ -179,8 +189,9 @@ std::optional<Packet> parse(std::string_view msg, std::size_t& attachments, std:
     json data = json::parse(
         msg.substr(i),
         [&too_deep](int depth, json::parse_event_t event, json&) {
-          if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-              depth >= kMaxDepth) {
+          if ((event == json::parse_event_t::object_start ||
+               event == json::parse_event_t::array_start) &&
+              depth >= static_cast<int>(kMaxJsonDepth)) {
             too_deep = true;
             return false;
           }
@@ -202,6 +213,33 @@ std::optional<Packet> parse(std::string_view msg, std::size_t& attachments, std:
     return std::nullopt;
   }
   return p;
+}
+
+std::optional<EventHeader> peek_event(std::string_view message) {
+  if (message.empty() || message[0] != '2') return std::nullopt;
+  EventHeader header{.nsp = "/", .id = std::nullopt, .name = {}, .data = {}};
+  std::size_t i = 1;
+  if (i < message.size() && message[i] == '/') {
+    const std::size_t comma = message.find(',', i);
+    if (comma == std::string_view::npos) return std::nullopt;
+    header.nsp = message.substr(i, comma - i);
+    i = comma + 1;
+  }
+  if (i < message.size() && message[i] >= '0' && message[i] <= '9') {
+    std::uint64_t id = 0;
+    const char* end = message.data() + message.size();
+    auto [next, ec] = std::from_chars(message.data() + i, end, id);
+    if (ec != std::errc{}) return std::nullopt;
+    header.id = id;
+    i = static_cast<std::size_t>(next - message.data());
+  }
+  header.data = message.substr(i);
+  if (!header.data.starts_with("[\"")) return std::nullopt;
+  const std::size_t quote = header.data.find('"', 2);
+  if (quote == std::string_view::npos) return std::nullopt;
+  header.name = header.data.substr(2, quote - 2);
+  if (header.name.find('\\') != std::string_view::npos) return std::nullopt;
+  return header;
 }
 
 Decoder::Result Decoder::on_text(std::string_view message) {

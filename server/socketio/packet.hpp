@@ -33,6 +33,9 @@ struct Encoded {
   std::vector<std::string> attachments;
 };
 
+// `<type>[<nsp>,]`: how a packet without attachments starts.
+std::string packet_prefix(PacketType type, std::string_view nsp);
+
 // Binary values inside `data` become attachments; EVENT/ACK become BINARY_EVENT/BINARY_ACK.
 Encoded encode(const Packet& packet);
 
@@ -57,6 +60,20 @@ class Decoder {
   std::size_t expected_ = 0;
   std::vector<std::string> attachments_;
 };
+
+// JSON in a packet may nest this deep; deeper would overflow recursive walks over it.
+constexpr std::size_t kMaxJsonDepth = 32;
+
+// The parts of a text EVENT packet whose name is a plain string (no escapes), found without
+// parsing its JSON.
+struct EventHeader {
+  std::string_view nsp;
+  std::optional<std::uint64_t> id;
+  std::string_view name;
+  std::string_view data;  // the whole `["name", ...]`, not yet validated
+};
+// nullopt for any other message; the Decoder then takes it and reports what is wrong.
+std::optional<EventHeader> peek_event(std::string_view message);
 
 // Parses one text message (no attachment reassembly); attachment count in `attachments`.
 std::optional<Packet> parse(std::string_view message, std::size_t& attachments, std::string& error);

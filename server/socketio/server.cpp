@@ -34,6 +34,13 @@ Namespace* Server::find(std::string_view name) const {
   return it == namespaces_.end() ? nullptr : it->second.get();
 }
 
+std::optional<std::string_view> Server::first_argument(std::string_view data) {
+  if (!json_text_.valid(data) || !json_text_.elements(data, elements_) || elements_.empty()) {
+    return std::nullopt;
+  }
+  return elements_.size() > 1 ? elements_[1] : std::string_view("null");
+}
+
 void Server::report(std::string_view kind, std::string_view detail) const {
   if (options_.on_error) options_.on_error(kind, detail);
 }

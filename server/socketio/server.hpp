@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "engineio/server.hpp"
+#include "json/json_text.hpp"
 #include "socketio/namespace.hpp"
 
 namespace confab::socketio {
@@ -42,6 +43,9 @@ class Server {
   const ServerOptions& options() const { return options_; }
   void report(std::string_view kind, std::string_view detail) const;
   void forget(Client* client) { clients_.erase(client); }
+  // The first argument of an EVENT's data `["name", ...]` as text ("null" when there is none),
+  // or nullopt when the data is not valid JSON. The view lasts until the next call.
+  std::optional<std::string_view> first_argument(std::string_view data);
 
  private:
   boost::asio::io_context& io_;
@@ -49,6 +53,8 @@ class Server {
   ServerOptions options_;
   std::map<std::string, std::unique_ptr<Namespace>, std::less<>> namespaces_;
   std::unordered_set<Client*> clients_;
+  json::JsonText json_text_{kMaxJsonDepth};  // one for all clients: it keeps parser buffers
+  std::vector<std::string_view> elements_;
 };
 
 }  // namespace confab::socketio

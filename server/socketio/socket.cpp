@@ -1,5 +1,8 @@
 #include "socketio/socket.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "socketio/client.hpp"
 #include "socketio/namespace.hpp"
 
@@ -11,6 +14,17 @@ void Ack::send_args(nlohmann::json args) {
   if (!socket || !socket->connected()) return;
   sent_ = true;
   socket->send_packet(Packet{PacketType::ack, socket->nsp().name(), id_, std::move(args)});
+}
+
+void Ack::send_text(std::string_view args) {
+  if (sent_) return;
+  auto socket = socket_.lock();
+  if (!socket || !socket->connected()) return;
+  sent_ = true;
+  std::string text = packet_prefix(PacketType::ack, socket->nsp().name());
+  text += std::to_string(id_);
+  text += args;
+  socket->send_encoded(Encoded{std::move(text), {}});
 }
 
 Socket::Socket(Client& client, Namespace& nsp, SocketId id, nlohmann::json auth)
@@ -32,16 +46,38 @@ void Socket::emit_args(nlohmann::json args) {
 void Socket::emit_with_ack(std::string_view event, nlohmann::json value, AckCallback on_ack) {
   const std::uint64_t id = next_ack_id_++;
   pending_acks_.emplace(id, std::move(on_ack));
-  send_packet(Packet{PacketType::event, nsp_.name(), id, nlohmann::json::array({event, std::move(value)})});
+  send_packet(
+      Packet{PacketType::event, nsp_.name(), id, nlohmann::json::array({event, std::move(value)})});
+}
+
+void Socket::emit_text(std::string_view event, std::string_view value) {
+  const bool plain = std::none_of(event.begin(), event.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (!plain) throw std::invalid_argument("emit_text: the event name needs escaping");
+  std::string text = packet_prefix(PacketType::event, nsp_.name());
+  text.reserve(text.size() + event.size() + value.size() + 5);
+  text += "[\"";
+  text += event;
+  text += "\",";
+  text += value;
+  text += ']';
+  send_encoded(Encoded{std::move(text), {}});
 }
 
 void Socket::broadcast(const Room& room, std::string_view event, nlohmann::json value) {
   nsp_.emit(BroadcastOptions{{room}, {id_}}, event, std::move(value));
 }
 
-void Socket::join(const Room& room) { nsp_.adapter().add(id_, room); }
-void Socket::leave(const Room& room) { nsp_.adapter().remove(id_, room); }
-std::vector<Room> Socket::rooms() const { return nsp_.adapter().rooms_of(id_); }
+void Socket::join(const Room& room) {
+  nsp_.adapter().add(id_, room);
+}
+void Socket::leave(const Room& room) {
+  nsp_.adapter().remove(id_, room);
+}
+std::vector<Room> Socket::rooms() const {
+  return nsp_.adapter().rooms_of(id_);
+}
 
 void Socket::disconnect(bool close_connection) {
   if (!client_) return;
@@ -59,7 +95,9 @@ void Socket::send_encoded(const Encoded& packet) {
   if (client_) client_->send(packet);
 }
 
-void Socket::send_packet(const Packet& packet) { send_encoded(encode(packet)); }
+void Socket::send_packet(const Packet& packet) {
+  send_encoded(encode(packet));
+}
 
 void Socket::on_ack(std::uint64_t id, nlohmann::json args) {
   auto it = pending_acks_.find(id);

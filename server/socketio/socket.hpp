@@ -26,6 +26,7 @@ class Ack {
   bool requested() const { return !socket_.expired() && !sent_; }
   void send_args(nlohmann::json args);  // args must be an array
   void operator()(nlohmann::json value) { send_args(nlohmann::json::array({std::move(value)})); }
+  void send_text(std::string_view args);  // args: a JSON array as text
 
  private:
   std::weak_ptr<Socket> socket_;
@@ -50,6 +51,8 @@ class Socket : public std::enable_shared_from_this<Socket> {
   void emit(std::string_view event, nlohmann::json value);
   void emit_args(nlohmann::json args);  // [event, arg...]
   void emit_with_ack(std::string_view event, nlohmann::json value, AckCallback on_ack);
+  // `value` is JSON text, sent as is; `event` must be a plain name (nothing to escape).
+  void emit_text(std::string_view event, std::string_view value);
   // To every socket in `room` but this one.
   void broadcast(const Room& room, std::string_view event, nlohmann::json value);
 

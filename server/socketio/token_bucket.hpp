@@ -8,7 +8,8 @@ namespace confab::socketio {
 class TokenBucket {
  public:
   using Clock = std::chrono::steady_clock;
-  TokenBucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst), last_(Clock::now()) {}
+  TokenBucket(double rate, double burst)
+      : rate_(rate), burst_(burst), tokens_(burst), last_(Clock::now()) {}
 
   bool take(Clock::time_point now = Clock::now()) {
     const std::chrono::duration<double> elapsed = now - last_;

@@ -20,12 +20,16 @@ struct SentMessage {
   ParticipantId to;
   std::string event;
   json data;
+  std::string text;  // the JSON text as sent, when it went out through send_text
 };
 
 class RecordingOutbox final : public Outbox {
  public:
   void send(const ParticipantId& to, std::string_view event, const json& data) override {
-    sent.push_back({to, std::string(event), data});
+    sent.push_back({to, std::string(event), data, {}});
+  }
+  void send_text(const ParticipantId& to, std::string_view event, std::string_view data) override {
+    sent.push_back({to, std::string(event), json::parse(data), std::string(data)});
   }
   void disconnect(const ParticipantId& participant) override {
     disconnected.push_back(participant);

@@ -56,17 +56,38 @@ TEST_F(MeetingRelayTest, ForgedUserIdIsOverwritten) {
   EXPECT_FALSE(outbox.sent[0].data.contains("other_user_id"));
 }
 
-TEST_F(MeetingRelayTest, MovedPayloadIsForwardedTheSameWay) {
-  auto payload = offer_to("b");
-  payload["user_id"] = "forged";
-  EXPECT_EQ(meeting().handle("a", "offer", std::move(payload)), json({{"ok", true}}));
+TEST_F(MeetingRelayTest, TextPayloadIsForwardedByteForByteMinusTheIds) {
+  // Escaped keys are still recognised; whitespace, number forms and key order stay as sent.
+  const std::string payload =
+      R"({"user_id":"x", "candidate" : {"candidate":"c:1 1 udp","sdpMLineIndex":0.0} ,)"
+      R"("other\u005fuser_id":"b","z":[1,2],"user\u005fid":"y"})";
+  EXPECT_EQ(meeting().relay_text("a", Signal::ice_candidate, payload), std::nullopt);
   ASSERT_EQ(outbox.sent.size(), 1u);
-  EXPECT_EQ(outbox.sent[0].data,
-            json({{"user_id", "a"}, {"offer", {{"type", "offer"}, {"sdp", "v=0\r\no=- 1 2"}}}}));
+  EXPECT_EQ(outbox.sent[0].to, "b");
+  EXPECT_EQ(outbox.sent[0].event, "ice_candidate");
+  EXPECT_EQ(
+      outbox.sent[0].text,
+      R"({"user_id":"a","candidate" : {"candidate":"c:1 1 udp","sdpMLineIndex":0.0},"z":[1,2]})");
+  EXPECT_EQ(meeting().stats().messages_relayed, 1u);
 }
 
-TEST_F(MeetingRelayTest, MovedPayloadWithAnErrorDeliversNothing) {
-  EXPECT_EQ(error_code(meeting().handle("a", "offer", offer_to("x"))), "unknown_peer");
+TEST_F(MeetingRelayTest, TextPayloadErrorsAreAcksAndDeliverNothing) {
+  const std::pair<Signal, const char*> cases[] = {
+      {Signal::offer, R"({"other_user_id":"x","offer":{"type":"offer","sdp":"s"}})"},  // other room
+      {Signal::offer, R"({"other_user_id":"b","offer":{"type":"offer"}})"},
+      {Signal::answer, R"({"other_user_id":"b","answer":"v=0"})"},
+      {Signal::ice_candidate, R"({"other_user_id":"b","candidate":7})"},
+      {Signal::ice_candidate, R"({"other_user_id":1,"candidate":null})"},
+      {Signal::ice_candidate, R"(["b"])"},
+  };
+  const char* expected[] = {"unknown_peer", "bad_request", "bad_request",
+                            "bad_request",  "bad_request", "bad_request"};
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    const auto ack = meeting().relay_text("a", cases[i].first, cases[i].second);
+    ASSERT_TRUE(ack) << cases[i].second;
+    EXPECT_EQ(error_code(*ack), expected[i]) << cases[i].second;
+  }
+  EXPECT_EQ(error_code(*meeting().relay_text("stranger", Signal::offer, "{}")), "not_in_room");
   EXPECT_THAT(outbox.sent, IsEmpty());
 }
 

@@ -1,8 +1,8 @@
 // Socket.IO server behaviour over fake WebSockets: the conformance handlers of the
 // protocol test suite, rooms, middleware, acks both ways and protocol violations.
-#include <gtest/gtest.h>
-
 #include "socketio/server.hpp"
+
+#include <gtest/gtest.h>
 
 namespace confab::socketio {
 namespace {
@@ -13,7 +13,9 @@ using nlohmann::json;
 struct FakeWs : engineio::WsChannel {
   std::vector<std::pair<std::string, bool>> frames;
   bool closed = false;
-  void send(std::string frame, bool binary) override { frames.emplace_back(std::move(frame), binary); }
+  void send(std::string frame, bool binary) override {
+    frames.emplace_back(std::move(frame), binary);
+  }
   void close() override { closed = true; }
 };
 
@@ -44,7 +46,8 @@ class SioTest : public ::testing::Test {
       });
       nsp->on("message-with-ack", [](Socket&, json& args, Ack& ack) { ack.send_args(args); });
     }
-    sio.of("/").on_disconnect([this](Socket&, std::string_view reason) { reasons.emplace_back(reason); });
+    sio.of("/").on_disconnect(
+        [this](Socket&, std::string_view reason) { reasons.emplace_back(reason); });
   }
 
   Conn open() {
@@ -120,10 +123,12 @@ TEST_F(SioTest, EchoesBinaryAttachments) {
   c.binary("\x04\x05\x06");
   auto& f = c.ws->frames;
   ASSERT_EQ(f.size(), 6u);
-  EXPECT_EQ(f[3].first, R"(452-["message-back",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+  EXPECT_EQ(f[3].first,
+            R"(452-["message-back",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
   EXPECT_EQ(f[4], std::make_pair(std::string("\x01\x02\x03"), true));
   EXPECT_EQ(f[5], std::make_pair(std::string("\x04\x05\x06"), true));
-  c.text(R"(52-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+  c.text(
+      R"(52-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
   c.binary("\x01\x02\x03");
   c.binary("\x04\x05\x06");
   EXPECT_EQ(f[6].first, R"(462-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
@@ -147,7 +152,8 @@ TEST_F(SioTest, DisconnectFromCustomNamespaceKeepsMain) {
 
 TEST_F(SioTest, MalformedPacketsCloseOnlyThatConnection) {
   Conn good = connected();
-  for (std::string_view bad : {"abc", "2{}", R"(2abc["message-with-ack",1])", R"(2/custom,["message"])", "4{}"}) {
+  for (std::string_view bad :
+       {"abc", "2{}", R"(2abc["message-with-ack",1])", R"(2/custom,["message"])", "4{}"}) {
     Conn c = connected();
     c.text(bad);
     EXPECT_TRUE(c.ws->closed) << bad;
@@ -155,6 +161,67 @@ TEST_F(SioTest, MalformedPacketsCloseOnlyThatConnection) {
   good.text(R"(2["message","still here"])");
   EXPECT_EQ(good.last(), R"(42["message-back","still here"])");
   EXPECT_EQ(errors.size(), 5u);
+}
+
+TEST_F(SioTest, TextEventHandlerGetsTheFirstArgumentVerbatim) {
+  std::vector<std::string> seen;
+  sio.of("/custom").on_text("relay", [&](Socket& s, std::string_view arg, Ack& ack) {
+    seen.emplace_back(arg);
+    s.emit_text("relayed", arg);
+    if (ack.requested()) ack.send_text(R"([{"ok":true}])");
+  });
+  Conn c = connected();
+  c.text("0/custom,");
+  c.text(R"(2/custom,7["relay", {"b": [1, 2.50], "a":"\u00e9"} , "ignored"])");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], R"({"b": [1, 2.50], "a":"\u00e9"})");  // not re-serialised
+  EXPECT_EQ(c.ws->frames.at(c.ws->frames.size() - 2).first,
+            R"(42/custom,["relayed",{"b": [1, 2.50], "a":"\u00e9"}])");
+  EXPECT_EQ(c.last(), R"(43/custom,7[{"ok":true}])");
+  c.text(R"(2/custom,["relay"])");  // no argument: null, no ack asked
+  EXPECT_EQ(seen.back(), "null");
+  EXPECT_EQ(c.last(), R"(42/custom,["relayed",null])");
+  // The same event on a namespace without a text handler takes the general path.
+  c.text(R"(2["relay",1])");
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(c.ws->closed);
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST_F(SioTest, TextEventWithInvalidJsonClosesOnlyThatConnection) {
+  int calls = 0;
+  sio.of("/").on_text("relay", [&](Socket&, std::string_view, Ack&) { ++calls; });
+  Conn good = connected();
+  for (std::string bad :
+       {std::string(R"(2["relay",{"a":1])"), std::string(R"(2["relay",{"a":01}])"),
+        std::string("2[\"relay\",\"\xff\"]"),
+        "2[\"relay\"," + std::string(40, '[') + std::string(40, ']') + "]"}) {
+    Conn c = connected();
+    c.text(bad);
+    EXPECT_TRUE(c.ws->closed) << bad;
+  }
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(errors, std::vector<std::string>(4, "protocol"));
+  good.text(R"(2["relay",{}])");
+  EXPECT_EQ(calls, 1);
+  EXPECT_FALSE(good.ws->closed);
+}
+
+TEST(SioPeekEvent, FindsHeaderWithoutParsing) {
+  auto h = peek_event(R"(2/admin,12["name",{"x":1}])");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->nsp, "/admin");
+  EXPECT_EQ(h->id, 12u);
+  EXPECT_EQ(h->name, "name");
+  EXPECT_EQ(h->data, R"(["name",{"x":1}])");
+  h = peek_event(R"(2["a"])");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->nsp, "/");
+  EXPECT_FALSE(h->id);
+  for (std::string_view other : {R"(3["a"])", R"(2[1])", R"(2["a\"b"])", R"(2/admin["a"])", "2",
+                                 R"(299999999999999999999999["a"])"}) {
+    EXPECT_FALSE(peek_event(other)) << other;
+  }
 }
 
 TEST_F(SioTest, ConnectTimeoutClosesIdleConnection) {
@@ -223,14 +290,17 @@ namespace {
 
 TEST(SioRateLimit, FloodingClientIsDisconnectedOthersAreNot) {
   boost::asio::io_context io;
-  engineio::Server engine(io, engineio::ServerConfig{std::chrono::seconds(10), std::chrono::seconds(10), 1'000'000, true});
+  engineio::Server engine(io, engineio::ServerConfig{std::chrono::seconds(10),
+                                                     std::chrono::seconds(10), 1'000'000, true});
   std::vector<std::string> errors;
   ServerOptions options;
   options.max_messages_per_second = 5;
   options.message_burst = 10;
   options.on_error = [&](std::string_view kind, std::string_view) { errors.emplace_back(kind); };
   Server sio(io, engine, options);
-  sio.of("/").on("message", [](Socket& s, json& args, Ack&) { s.emit_args(json::array({"echo", args[0]})); });
+  sio.of("/").on("message", [](Socket& s, json& args, Ack&) {
+    s.emit_args(json::array({"echo", args[0]}));
+  });
   auto open = [&] {
     Conn c;
     engineio::HttpRequest r;
@@ -244,7 +314,8 @@ TEST(SioRateLimit, FloodingClientIsDisconnectedOthersAreNot) {
   Conn calm = open();
   for (int i = 0; i < 20 && !flooder.ws->closed; ++i) flooder.text(R"(2["message",1])");
   EXPECT_TRUE(flooder.ws->closed);
-  EXPECT_EQ(flooder.ws->frames[flooder.ws->frames.size() - 2].first, "41");  // told before the close
+  EXPECT_EQ(flooder.ws->frames[flooder.ws->frames.size() - 2].first,
+            "41");  // told before the close
   EXPECT_EQ(errors, std::vector<std::string>{"rate_limit"});
   calm.text(R"(2["message",2])");
   EXPECT_EQ(calm.last(), R"(42["echo",2])");
