@@ -91,8 +91,7 @@ nlohmann::json Meeting::dispatch(const ParticipantId& from, Event event,
 
 nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal,
                               const nlohmann::json& payload) {
-  relay_.relay(from, signal,
-               payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  relay_.relay(from, signal, to_json_text(payload));
   ++messages_relayed_;
   return ok_ack();
 }
