@@ -33,6 +33,14 @@ void require_string(const std::vector<JsonField>& fields, std::string_view key) 
   }
 }
 
+// Socket ids are base64url: nothing to escape.
+bool is_plain_id(std::string_view id) {
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
 }  // namespace
 
 std::string_view event_name(Signal signal) {
@@ -87,7 +95,13 @@ const Participant& SignalingRelay::target_of(const ParticipantId& from, Signal s
 void SignalingRelay::relay(const ParticipantId& from, Signal signal, std::string_view payload) {
   const Participant& target = target_of(from, signal, payload);
   forwarded_.assign(R"({"user_id":)");
-  forwarded_ += nlohmann::json(from).dump();
+  if (is_plain_id(from)) {
+    forwarded_ += '"';
+    forwarded_ += from;
+    forwarded_ += '"';
+  } else {
+    forwarded_ += nlohmann::json(from).dump();
+  }
   for (const JsonField& field : fields_) {
     if (field.key == "other_user_id" || field.key == "user_id") continue;  // a forged id goes
     forwarded_ += ',';
