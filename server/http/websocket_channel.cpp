@@ -8,11 +8,28 @@ namespace confab::http {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
+namespace {
+// Beast's async_read reserves 1.5 KB in the buffer before a frame arrives, per idle
+// connection. A message starts with a read of at most this much (an Engine.IO pong
+// fits); a longer one continues with async_read.
+constexpr std::size_t kFirstReadBytes = 64;
+
+boost::asio::ip::tcp::socket& tcp_socket(boost::asio::ip::tcp::socket& socket) {
+  return socket;
+}
+boost::asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& stream) {
+  return stream.socket();
+}
+}  // namespace
+
 template <class Stream>
 WebSocketChannel<Stream>::WebSocketChannel(Stream stream, std::size_t max_message,
-                                           std::shared_ptr<ListenerState> state, IpLimiter::Slot slot)
-    : ws_(std::move(stream)), state_(std::move(state)), slot_(std::move(slot)) {
-  beast::get_lowest_layer(ws_).expires_never();
+                                           std::shared_ptr<ListenerState> state,
+                                           IpLimiter::Slot slot)
+    : ws_(WsNextLayer<Stream>::take(std::move(stream))),
+      state_(std::move(state)),
+      slot_(std::move(slot)) {
+  if constexpr (std::is_same_v<Stream, TlsStream>) beast::get_lowest_layer(ws_).expires_never();
   // Engine.IO's heartbeat detects dead peers; Beast only bounds the handshake.
   ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(20), websocket::stream_base::none(), false});
   ws_.read_message_max(max_message);
@@ -42,33 +59,42 @@ void WebSocketChannel<Stream>::accept(BeastRequest request, OpenFn on_open) {
 
 template <class Stream>
 void WebSocketChannel<Stream>::read() {
-  ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
-    if (ec) {
-      self->finish();
-      return;
-    }
-    self->state_->traffic.bytes_received += bytes;
-    const auto data = self->buffer_.cdata();
-    const std::string_view frame(static_cast<const char*>(data.data()), data.size());
-    if (self->handler_) self->handler_->on_frame(frame, !self->ws_.got_text());
-    self->buffer_.consume(self->buffer_.size());
-    // Idle connections are the many: give the message's memory back (Beast prepares
-    // the buffer only when the next frame's bytes arrive).
-    self->buffer_.shrink_to_fit();
-    if (!self->finished_) self->read();
-  });
+  ws_.async_read_some(
+      buffer_, kFirstReadBytes,
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+template <class Stream>
+void WebSocketChannel<Stream>::on_read(beast::error_code ec) {
+  if (ec) {
+    finish();
+    return;
+  }
+  if (!ws_.is_message_done()) {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_read(ec);
+    });
+    return;
+  }
+  state_->traffic.bytes_received += buffer_.size();
+  const auto data = buffer_.cdata();
+  const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+  if (handler_) handler_->on_frame(frame, !ws_.got_text());
+  buffer_.consume(buffer_.size());
+  buffer_.shrink_to_fit();  // the next read takes only kFirstReadBytes
+  if (!finished_) read();
 }
 
 template <class Stream>
 void WebSocketChannel<Stream>::send(std::string frame, bool binary) {
   if (closing_ || finished_) return;
-  queue_.emplace_back(std::move(frame), binary);
+  queue_.push_back({std::move(frame), binary});
   if (open_ && !writing_) write_next();
 }
 
 template <class Stream>
 void WebSocketChannel<Stream>::write_next() {
-  if (queue_.empty()) {
+  if (head_ == queue_.size()) {
     writing_ = false;
     if (closing_ && !finished_) {
       writing_ = true;
@@ -80,13 +106,24 @@ void WebSocketChannel<Stream>::write_next() {
     return;
   }
   writing_ = true;
-  ws_.text(!queue_.front().second);
-  ws_.async_write(boost::asio::buffer(queue_.front().first),
+  ws_.text(!queue_[head_].binary);
+  // Out of the vector: a later push_back may move the queued strings (and the bytes of
+  // a short one with them) while Beast writes.
+  writing_frame_ = std::move(queue_[head_++].data);
+  if (head_ == queue_.size()) {
+    queue_ = {};  // an idle channel keeps no queue memory
+    head_ = 0;
+  } else if (head_ >= 16 && head_ * 2 >= queue_.size()) {  // a long queue: O(1) per frame
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  ws_.async_write(boost::asio::buffer(writing_frame_),
                   [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
                     self->state_->traffic.bytes_sent += bytes;
-                    self->queue_.pop_front();
+                    self->writing_frame_ = std::string();
                     if (ec) {
-                      self->queue_.clear();
+                      self->queue_ = {};
+                      self->head_ = 0;
                       self->writing_ = false;
                       self->finish();
                       return;
@@ -108,7 +145,7 @@ void WebSocketChannel<Stream>::finish() {
   if (finished_) return;
   finished_ = true;
   beast::error_code ignored;
-  auto& socket = beast::get_lowest_layer(ws_).socket();
+  auto& socket = tcp_socket(beast::get_lowest_layer(ws_));
   socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (auto handler = std::move(handler_)) handler->on_close();
