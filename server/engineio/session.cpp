@@ -18,9 +18,11 @@ Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfi
       handshake_(std::move(handshake)),
       on_closed_(std::move(on_closed)),
       timer_(io) {
-  // Kept for the session's life: only what later layers read (address, origin, host).
+  // Kept for the session's life, per connection: only the peer's address and Origin
+  // (the admission check, the only reader of headers, has run already).
   handshake_.body = std::string();
   handshake_.query = Query();
+  handshake_.headers = {};
 }
 
 Session::~Session() = default;
