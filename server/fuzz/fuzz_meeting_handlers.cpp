@@ -287,7 +287,10 @@ void run(std::string_view input) {
     try {
       const auto signal = signal_of(call.event);
       if (call.move && signal) {  // the socket's text path, as the gateway takes it
-        auto error = meeting.relay_text(call.from, *signal, call.payload.dump());
+        // The socket layer only passes valid JSON text, so invalid UTF-8 is replaced as the
+        // json path does.
+        auto error = meeting.relay_text(
+            call.from, *signal, call.payload.dump(-1, ' ', false, json::error_handler_t::replace));
         ack = error ? std::move(*error) : json{{"ok", true}};
       } else {
         ack = meeting.handle(call.from, call.event, call.payload);

@@ -13,13 +13,18 @@
 //  - a decoded packet is never of a BINARY_* type (attachments are folded back into `data`),
 //    and has the shape its type requires;
 //  - encode(decoded) fed to a fresh decoder gives back an equal packet, with exactly one
-//    attachment per binary value.
+//    attachment per binary value;
+//  - the text path (peek_event + JsonText, for events with a text handler) agrees with the
+//    decoder: where both accept an EVENT, its arguments and an object's fields, read as text
+//    spans, parse to exactly the decoder's values.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz/fuzz_check.hpp"
+#include "json/json_text.hpp"
 #include "socketio/packet.hpp"
 
 namespace {
@@ -87,6 +92,31 @@ void check_round_trip(const Packet& packet) {
   FUZZ_CHECK(equal(*result.packet, packet));
 }
 
+void check_text_path(std::string_view message) {
+  const auto header = confab::socketio::peek_event(message);
+  if (!header) return;
+  confab::json::JsonText reader(confab::socketio::kMaxJsonDepth);
+  std::size_t attachments = 0;
+  std::string error;
+  const auto packet = confab::socketio::parse(message, attachments, error);
+  if (!packet || !reader.valid(header->data)) return;  // either one refusing closes the connection
+  FUZZ_CHECK(packet->nsp == header->nsp && packet->id == header->id);
+  std::vector<std::string_view> elements;
+  FUZZ_CHECK(reader.elements(header->data, elements));
+  FUZZ_CHECK(elements.size() == packet->data->size());
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    const json& value = (*packet->data)[i];
+    FUZZ_CHECK(json::parse(elements[i]) == value);
+    std::vector<confab::json::JsonField> fields;
+    FUZZ_CHECK(reader.fields(elements[i], fields) == value.is_object());
+    for (const auto& field : fields) {
+      const json one = json::parse("{" + std::string(field.text) + "}");
+      FUZZ_CHECK(one.size() == 1 && one.begin().key() == field.key);
+      FUZZ_CHECK(json::parse(field.value) == one.begin().value());
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -102,7 +132,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!line.empty() && line[0] == 'b') {
       result = decoder.on_binary(line.substr(1));
     } else {
-      result = decoder.on_text(!line.empty() && line[0] == 't' ? line.substr(1) : line);
+      const std::string_view text = !line.empty() && line[0] == 't' ? line.substr(1) : line;
+      check_text_path(text);
+      result = decoder.on_text(text);
     }
     FUZZ_CHECK(!(result.packet && !result.error.empty()));
     if (result.packet) {
