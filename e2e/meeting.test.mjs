@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ServerProcess } from './lib/server.mjs'
-import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, selfId } from './lib/browser.mjs'
+import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, selfId, slowPollingOnly } from './lib/browser.mjs'
 import { expectMediaFrom, remoteVideoCount } from './lib/media.mjs'
 import { waitFor } from './lib/wait.mjs'
 
@@ -16,10 +16,26 @@ let browser
 let roomSeq = 0
 const room = (tag) => `e2e-${tag}-${process.pid}-${++roomSeq}`
 
-async function joinAll(roomId, names) {
+async function joinAll(roomId, names, opts = {}) {
   const out = []
-  for (const n of names) out.push(await joinByLink(browser, server.url, roomId, n))
+  for (const n of names) out.push(await joinByLink(browser, server.url, roomId, n, opts))
   return out
+}
+
+/** Kills the server, checks every page shows the banner, starts it again and waits for each rejoin. */
+async function restartServer(ps) {
+  const oldIds = ps.map((p) => p.id)
+  await server.stop('SIGKILL')
+  for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: 10_000 })
+  await server.start()
+  for (const p of ps) {
+    await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 20_000 })
+    await p.page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 5000 })
+    p.id = await waitFor(async () => {
+      const id = await selfId(p.page)
+      return id && !oldIds.includes(id) ? id : null
+    }, { timeoutMs: 10_000, what: `${p.name}: new socket id` })
+  }
 }
 
 async function expectFullMesh(participants, timeoutMs = 25_000) {
@@ -225,19 +241,22 @@ describe('confab in the browser', { concurrency: 1 }, () => {
     const ps = await joinAll(room('h'), ['Ada', 'Bo', 'Cy'])
     try {
       await expectFullMesh(ps)
-      const oldIds = ps.map((p) => p.id)
-      await server.stop('SIGKILL')
-      for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: 10_000 })
-      await server.start()
-      for (const p of ps) {
-        await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 20_000 })
-        await p.page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 5000 })
-        p.id = await waitFor(async () => {
-          const id = await selfId(p.page)
-          return id && !oldIds.includes(id) ? id : null
-        }, { timeoutMs: 10_000, what: `${p.name}: new socket id` })
-      }
+      await restartServer(ps)
       await expectFullMesh(ps, 30_000)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(i) the server restarts under pages on slow long-polling: acks batched with room events, full mesh again', async () => {
+    // Every rejoin answers its join_room ack in the same poll response as the new_user/offer of
+    // whoever rejoined right after; the page must apply those after its ack, not lose them.
+    const ps = await joinAll(room('i'), ['Ada', 'Bo', 'Cy'], { init: slowPollingOnly(250) })
+    try {
+      await expectFullMesh(ps)
+      await restartServer(ps)
+      await expectFullMesh(ps, 30_000)
+      for (const p of ps) assert.deepEqual(p.errors, [], `${p.name} had page errors`)
     } finally {
       await closeAll(ps)
     }

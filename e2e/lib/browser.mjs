@@ -48,16 +48,38 @@ export function roomLink(baseUrl, room, name, query = {}) {
   return `${baseUrl}/r/${room}?${q}`
 }
 
+/**
+ * An init script for `newPage`/`joinByLink`: no WebSocket (a proxy that does not pass it), so
+ * Socket.IO stays on long-polling, and every poll leaves `delayMs` late (a slow link), so the
+ * server answers each poll with everything queued meanwhile in one response.
+ */
+export function slowPollingOnly(delayMs) {
+  return `(() => {
+    window.WebSocket = class { constructor() { throw new Error('WebSocket blocked by the test') } }
+    const open = XMLHttpRequest.prototype.open
+    const send = XMLHttpRequest.prototype.send
+    XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+      const u = String(url)
+      this.__confabPoll = method === 'GET' && u.includes('/socket.io/') && u.includes('sid=')
+      return open.call(this, method, url, ...rest)
+    }
+    XMLHttpRequest.prototype.send = function (body) {
+      if (!this.__confabPoll) return send.call(this, body)
+      setTimeout(() => send.call(this, body), ${Number(delayMs)})
+    }
+  })()`
+}
+
 /** Opens a room by link (joining at once) without waiting for the outcome (waiting room, refusal). */
-export async function openByLink(browser, baseUrl, room, name, { viewport, query } = {}) {
-  const p = await newPage(browser, { viewport })
+export async function openByLink(browser, baseUrl, room, name, { viewport, query, init } = {}) {
+  const p = await newPage(browser, { viewport, init })
   await p.page.goto(roomLink(baseUrl, room, name, query), { timeout: 15_000 })
   return { name, ...p }
 }
 
 /** Opens a room by link with `skipLobby=1` and waits until the page has joined. */
-export async function joinByLink(browser, baseUrl, room, name, { viewport, query } = {}) {
-  const p = await openByLink(browser, baseUrl, room, name, { viewport, query })
+export async function joinByLink(browser, baseUrl, room, name, { viewport, query, init } = {}) {
+  const p = await openByLink(browser, baseUrl, room, name, { viewport, query, init })
   await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
   const id = await selfId(p.page)
   return { ...p, id }

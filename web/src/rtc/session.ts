@@ -3,7 +3,7 @@ import { PeerMesh } from './mesh'
 import type { Slot } from './peer'
 import {
   isKnock, type ChatMessage, type DenyReason, type HostEvent, type HostRequests, type JoinAck, type JoinResult,
-  type KnockResult, type MediaFlags, type Participant, type Role, type RoomState, type StreamKind, type Waiter,
+  type KnockResult, type MediaFlags, type Participant, type Role, type RoomState, type ServerEvents, type StreamKind, type Waiter,
 } from './protocol'
 import type { SignalingClient } from './signaling'
 
@@ -60,6 +60,17 @@ export class MeetingSession extends Emitter<SessionEvents> {
   private flags: MediaFlags = { audio: true, video: true, screen: false, hand: false }
   private wantJoined = false
   private status: ConnectionStatus = 'idle'
+  /**
+   * Room events that arrive while our join_room is in flight, replayed in order once its ack has
+   * been applied. socket.io-client hands every packet on in a microtask of its own, and a polling
+   * response (every connection, and so every rejoin, starts on polling) can carry the ack and the
+   * events behind it (new_user, offer, ...) together: they would otherwise run before our `await`
+   * on the ack resumes, against the old self id, and the mesh reset and store reset that the ack
+   * brings would drop them. null: not joining, events apply at once.
+   */
+  private held: (() => void)[] | null = null
+  /** Bumped by every join_room and every disconnect: an ack or error of an older one is stale. */
+  private joinSeq = 0
   selfId = ''
 
   constructor(deps: SessionDeps) {
@@ -97,22 +108,28 @@ export class MeetingSession extends Emitter<SessionEvents> {
     this.wantJoined = true
     this.setStatus('joining')
     if (!this.signaling.connected) {
+      const outcome = this.nextOutcome()
       this.signaling.connect()
-      return new Promise((resolve, reject) => {
-        const offs = [
-          this.on('joined', (r) => done(() => resolve(r))),
-          this.on('knocked', (r) => done(() => resolve(r))),
-          this.on('status', (s, e) => {
-            if (s === 'failed') done(() => reject(Object.assign(new Error(e?.message ?? 'join failed'), { code: e?.code ?? 'failed' })))
-          }),
-        ]
-        const done = (settle: () => void) => {
-          offs.forEach((off) => off())
-          settle()
-        }
-      })
+      return outcome
     }
     return this.doJoin()
+  }
+
+  /** The next join ack or knock result (after connecting or reconnecting), or the failure. */
+  private nextOutcome(): Promise<JoinAck> {
+    return new Promise((resolve, reject) => {
+      const offs = [
+        this.on('joined', (r) => done(() => resolve(r))),
+        this.on('knocked', (r) => done(() => resolve(r))),
+        this.on('status', (s, e) => {
+          if (s === 'failed') done(() => reject(Object.assign(new Error(e?.message ?? 'join failed'), { code: e?.code ?? 'failed' })))
+        }),
+      ]
+      const done = (settle: () => void) => {
+        offs.forEach((off) => off())
+        settle()
+      }
+    })
   }
 
   /** A host control (lock, waiting room, password, kick, mute request, admit, deny, end). */
@@ -122,6 +139,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
 
   async leave(): Promise<void> {
     this.wantJoined = false
+    this.held = null
     this.mesh.closeAll()
     if (this.signaling.connected) await this.signaling.leave().catch(() => {})
     this.signaling.close()
@@ -148,34 +166,60 @@ export class MeetingSession extends Emitter<SessionEvents> {
   }
 
   private async doJoin(): Promise<JoinAck> {
+    const seq = ++this.joinSeq
+    this.held = []
+    let r: JoinAck
     try {
       const { audio, video } = this.flags
-      const r = await this.signaling.join({ room: this.room, name: this.name, audio, video, ...this.access })
-      if (!this.wantJoined) return r
-      this.selfId = r.self_id
-      if (isKnock(r)) {
-        this.mesh.reset(r.self_id, [])
-        this.setStatus('waiting')
-        this.emit('knocked', r)
-      } else {
-        await this.enter(r, false)
-      }
-      return r
+      r = await this.signaling.join({ room: this.room, name: this.name, audio, video, ...this.access })
     } catch (err) {
+      if (seq !== this.joinSeq || !this.wantJoined) {
+        // The socket dropped under the request (socket.io fails pending acks on disconnect): not a
+        // refusal. The reconnect joins again; the caller gets that outcome.
+        if (this.wantJoined) return this.nextOutcome()
+        throw err
+      }
+      this.held = null
       const e = err as { code?: string; message?: string }
       this.setStatus('failed', { code: e.code ?? 'failed', message: e.message ?? String(err) })
       throw err
     }
+    if (seq !== this.joinSeq) return this.wantJoined ? this.nextOutcome() : r
+    if (!this.wantJoined) {
+      this.held = null
+      return r
+    }
+    this.selfId = r.self_id
+    if (isKnock(r)) {
+      this.mesh.reset(r.self_id, [])
+      this.setStatus('waiting')
+      this.emit('knocked', r)
+    } else {
+      this.enter(r, false)
+    }
+    this.release()
+    return r
   }
 
-  /** Becomes a member: after the join ack, or after a host admitted our knock. */
-  private async enter(r: JoinResult, admitted: boolean): Promise<void> {
+  /** Applies the room events held while the join was in flight, in arrival order. */
+  private release(): void {
+    const queue = this.held ?? []
+    this.held = null
+    for (const apply of queue) apply()
+  }
+
+  /**
+   * Becomes a member: after the join ack, or after a host admitted our knock. Synchronous, so no
+   * room event can slip in between the mesh reset and the 'joined' that resets the store.
+   */
+  private enter(r: JoinResult, admitted: boolean): void {
     this.mesh.reset(r.self_id, r.ice_servers ?? [])
+    // Sent before our offers (one socket keeps the order); nobody needs to wait for its ack.
     if (admitted) {
       // We may have changed something while waiting; the server has what we knocked with.
-      await this.signaling.sendMediaState(this.flags).catch(() => {})
+      void this.signaling.sendMediaState(this.flags).catch(() => {})
     } else if (this.flags.screen || this.flags.hand) {
-      await this.signaling.sendMediaState({ screen: this.flags.screen, hand: this.flags.hand }).catch(() => {})
+      void this.signaling.sendMediaState({ screen: this.flags.screen, hand: this.flags.hand }).catch(() => {})
     }
     this.setStatus('joined')
     this.emit('joined', r)
@@ -183,10 +227,21 @@ export class MeetingSession extends Emitter<SessionEvents> {
     for (const p of r.participants) this.mesh.connect(p.id ?? p.user_id)
   }
 
+  /** A server event about the room: applied now, or held until the join in flight has been applied. */
+  private onRoom<E extends keyof ServerEvents>(event: E, handler: ServerEvents[E]): void {
+    const apply = handler as (...args: unknown[]) => void
+    const on = this.signaling.socket.on.bind(this.signaling.socket) as (e: E, h: (...args: unknown[]) => void) => void
+    on(event, (...args) => {
+      if (this.held) this.held.push(() => apply(...args))
+      else apply(...args)
+    })
+  }
+
   /** A final outcome decided by the server or a host: drop everything and never rejoin. */
   private finish(status: 'removed' | 'ended' | 'denied', error: { code: string; message: string }): void {
     if (!this.wantJoined) return
     this.wantJoined = false
+    this.held = null
     this.mesh.closeAll()
     this.signaling.close()
     this.setStatus(status, error)
@@ -198,36 +253,40 @@ export class MeetingSession extends Emitter<SessionEvents> {
       if (this.wantJoined) void this.doJoin().catch(() => {})
     })
     s.on('disconnect', () => {
+      // A join_room in flight is void now; whatever it held belonged to that socket.
+      this.joinSeq++
+      this.held = null
       // Peer-to-peer media keeps flowing meanwhile; the mesh is re-formed after the rejoin.
       // A waiter keeps its waiting screen and knocks again after the reconnect.
       if (this.wantJoined && this.status !== 'waiting') this.setStatus('reconnecting')
     })
-    s.on('new_user', (p) => this.emit('participant', p))
-    s.on('offer', (m) => {
+    const on = this.onRoom.bind(this)
+    on('new_user', (p) => this.emit('participant', p))
+    on('offer', (m) => {
       if (m.offer) void this.mesh.handleDescription(m.user_id, m.offer, m.streams)
     })
-    s.on('answer', (m) => {
+    on('answer', (m) => {
       if (m.answer) void this.mesh.handleDescription(m.user_id, m.answer, m.streams)
     })
-    s.on('ice_candidate', (m) => void this.mesh.handleCandidate(m.user_id, m.candidate))
-    s.on('peer_state', (m) =>
+    on('ice_candidate', (m) => void this.mesh.handleCandidate(m.user_id, m.candidate))
+    on('peer_state', (m) =>
       this.emit('peerState', m.user_id, { audio: m.audio, video: m.video, screen: m.screen, hand: m.hand }),
     )
-    s.on('user_left', (m) => {
+    on('user_left', (m) => {
       this.mesh.removePeer(m.user_id)
       this.emit('left', m.user_id)
     })
-    s.on('message', (m) => this.emit('message', m))
-    s.on('room_state', (m) => this.emit('roomState', { locked: !!m.locked, waiting_room: !!m.waiting_room, has_password: !!m.has_password }))
-    s.on('role_changed', (m) => this.emit('roleChanged', m.user_id, m.role))
-    s.on('knock', (m) => this.emit('knock', { user_id: m.user_id, name: m.name }))
-    s.on('knock_resolved', (m) => this.emit('knockResolved', m.user_id, m.outcome))
-    s.on('mute_request', (m) => this.emit('muteRequest', m.by))
-    s.on('admitted', (r) => {
-      if (this.wantJoined && this.status === 'waiting') void this.enter(r, true)
+    on('message', (m) => this.emit('message', m))
+    on('room_state', (m) => this.emit('roomState', { locked: !!m.locked, waiting_room: !!m.waiting_room, has_password: !!m.has_password }))
+    on('role_changed', (m) => this.emit('roleChanged', m.user_id, m.role))
+    on('knock', (m) => this.emit('knock', { user_id: m.user_id, name: m.name }))
+    on('knock_resolved', (m) => this.emit('knockResolved', m.user_id, m.outcome))
+    on('mute_request', (m) => this.emit('muteRequest', m.by))
+    on('admitted', (r) => {
+      if (this.wantJoined && this.status === 'waiting') this.enter(r, true)
     })
-    s.on('denied', (m) => this.finish('denied', { code: m.reason as DenyReason, message: `not admitted: ${m.reason}` }))
-    s.on('kicked', () => this.finish('removed', { code: 'removed', message: 'a host removed you from the meeting' }))
-    s.on('meeting_ended', () => this.finish('ended', { code: 'meeting_ended', message: 'a host ended the meeting' }))
+    on('denied', (m) => this.finish('denied', { code: m.reason as DenyReason, message: `not admitted: ${m.reason}` }))
+    on('kicked', () => this.finish('removed', { code: 'removed', message: 'a host removed you from the meeting' }))
+    on('meeting_ended', () => this.finish('ended', { code: 'meeting_ended', message: 'a host ended the meeting' }))
   }
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
 import { MeetingSession } from '../../src/rtc/session'
+import { useMeetingStore } from '../../src/stores/meeting'
 import type { SignalingClient } from '../../src/rtc/signaling'
 import type { JoinAck, JoinRequest, JoinResult, MediaFlags } from '../../src/rtc/protocol'
-import { FakeStream, asStream } from '../fakes/media'
+import { FakeStream, FakeTrack, asStream } from '../fakes/media'
 import { FakePeerConnection } from '../fakes/peerConnection'
 
 /** Stands in for socket.io: the test drives connect/disconnect and server events. */
@@ -33,8 +35,11 @@ class FakeSignaling {
     this.connected = false
     this.fire('disconnect', 'transport close')
   }
+  /** When set, answers join_room instead of the default (e.g. with events batched behind the ack). */
+  onJoin: ((req: JoinRequest, n: number) => Promise<JoinAck>) | null = null
   async join(req: JoinRequest): Promise<JoinAck> {
     this.joins.push(req)
+    if (this.onJoin) return this.onJoin(req, this.joins.length)
     const n = this.joins.length
     if (this.knock) return { waiting: true, self_id: `me-${n}`, room: req.room, name: req.name ?? 'Guest' }
     return this.ack(n, req.room, req.name ?? 'Guest')
@@ -69,6 +74,36 @@ class FakeSignaling {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 30))
+
+/**
+ * One long-polling response carrying the join ack and the packets queued behind it, delivered
+ * the way socket.io-client does: each packet in a microtask of its own (Manager.ondecoded's
+ * nextTick), in order, so all of them run before code awaiting the ack resumes.
+ */
+function pollResponse<T>(ack: () => T, ...events: (() => void)[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    queueMicrotask(() => {
+      try {
+        resolve(ack())
+      } catch (err) {
+        reject(err)
+      }
+    })
+    for (const e of events) queueMicrotask(e)
+  })
+}
+
+/** An offer as a newcomer with a camera would make it (the fake's SDP). */
+async function remoteOffer(): Promise<RTCSessionDescriptionInit> {
+  const pc = new FakePeerConnection()
+  const stream = new FakeStream('p2-cam')
+  pc.addTrack(new FakeTrack('audio'), stream)
+  pc.addTrack(new FakeTrack('video'), stream)
+  await pc.setLocalDescription()
+  return pc.localDescription!
+}
+
+const person = (id: string) => ({ id, user_id: id, name: id, audio: true, video: true, screen: false, hand: false })
 
 function makeSession(opts: { iceTransportPolicy?: RTCIceTransportPolicy } = {}) {
   const sig = new FakeSignaling()
@@ -252,5 +287,83 @@ describe('MeetingSession', () => {
       ['mute', 'h1'],
     ])
     expect(session.connectionStatus).toBe('joined')
+  })
+
+  it('a rejoin ack batched with the next newcomer\'s new_user, offer and candidate: applied after the ack, not lost', async () => {
+    setActivePinia(createPinia())
+    const store = useMeetingStore()
+    const { sig, session } = makeSession()
+    store.bind(session)
+    const seen: string[] = []
+    session.on('joined', (r) => seen.push(`joined ${r.self_id}`))
+    session.on('participant', (p) => seen.push(`participant ${p.user_id}`))
+    sig.participants = [['p1']]
+    await session.join('room', 'Ada', {})
+    await settle()
+    const offer = await remoteOffer()
+    // The server restarts; we rejoin as me-2 next to p1-new, and p2 joins right behind us and
+    // offers to us before our poll has fetched our own ack.
+    sig.onJoin = (req, n) =>
+      pollResponse(
+        () => sig.ack(n, req.room, req.name ?? 'Guest'),
+        () => sig.fire('new_user', person('p2')),
+        () => sig.fire('offer', { user_id: 'p2', offer, streams: { 'p2-cam': 'camera' } }),
+        () => sig.fire('ice_candidate', { user_id: 'p2', candidate: { candidate: 'candidate:p2', sdpMid: '0' } }),
+        () => sig.fire('peer_state', { user_id: 'p2', audio: false, video: true, screen: false, hand: false }),
+      )
+    sig.participants[1] = ['p1-new']
+    sig.drop()
+    sig.connected = true
+    sig.fire('connect')
+    await settle()
+    expect(session.selfId).toBe('me-2')
+    expect(seen.slice(1)).toEqual(['joined me-2', 'participant p2'])
+    // The connection p2 offered on is the one we keep, and we answered it.
+    const pc2 = session.mesh.peerConnections().get('p2') as unknown as FakePeerConnection
+    expect(pc2.signalingState).toBe('stable')
+    expect(pc2.localDescription?.type).toBe('answer')
+    expect(pc2.addedCandidates).toEqual([{ candidate: 'candidate:p2', sdpMid: '0' }])
+    expect(sig.offers.filter((to) => to === 'p2')).toHaveLength(1)
+    // The store shows both (what the e2e test counts as remote videos), with p2's stream and state.
+    expect(store.order).toEqual(['p1-new', 'p2'])
+    expect(store.peers.p2!.camera).not.toBeNull()
+    expect(store.peers.p2!.audio).toBe(false)
+  })
+
+  it('a knock result batched with admitted enters the room', async () => {
+    const { sig, session } = makeSession()
+    sig.participants = [['p1']]
+    sig.onJoin = (req, n) =>
+      pollResponse(
+        () => ({ waiting: true as const, self_id: `me-${n}`, room: req.room, name: 'Ada' }),
+        () => sig.fire('admitted', sig.ack(n, req.room, 'Ada')),
+      )
+    const r = await session.join('room', 'Ada', {})
+    expect(r).toMatchObject({ waiting: true })
+    await settle()
+    expect(session.connectionStatus).toBe('joined')
+    expect(sig.offers).toEqual(['p1'])
+  })
+
+  it('a socket that drops under a join in flight is not a refusal: the reconnect joins again', async () => {
+    const { sig, session, statuses } = makeSession()
+    sig.participants = [[], ['p1']]
+    const pending: (() => void)[] = []
+    sig.onJoin = (req, n) =>
+      n === 1
+        ? new Promise((_resolve, reject) => pending.push(() => reject(new Error('socket has been disconnected'))))
+        : Promise.resolve(sig.ack(n, req.room, 'Ada'))
+    const joined = session.join('room', 'Ada', {})
+    await settle()
+    expect(sig.joins).toHaveLength(1)
+    // socket.io fails the pending ack right after the disconnect event.
+    sig.drop()
+    pending.forEach((fail) => fail())
+    await settle()
+    expect(session.connectionStatus).toBe('reconnecting')
+    sig.connected = true
+    sig.fire('connect')
+    await expect(joined).resolves.toMatchObject({ self_id: 'me-2' })
+    expect(statuses).toEqual(['joining', 'reconnecting', 'joined'])
   })
 })
