@@ -59,9 +59,12 @@ void WebSocketChannel<Stream>::accept(BeastRequest request, OpenFn on_open) {
 
 template <class Stream>
 void WebSocketChannel<Stream>::read() {
-  ws_.async_read_some(
-      buffer_, kFirstReadBytes,
-      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  // Into a plain buffer: the pending op then has no read_op layer around Beast's read_some_op.
+  ws_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                        self->buffer_.commit(bytes);
+                        self->on_read(ec);
+                      });
 }
 
 template <class Stream>
