@@ -1,6 +1,6 @@
 #pragma once
 #include <cstddef>
-#include <deque>
+#include <list>
 #include <string>
 #include <unordered_set>
 
@@ -26,7 +26,7 @@ class BoundedSet {
  private:
   std::size_t capacity_;
   std::unordered_set<std::string> members_;
-  std::deque<std::string> order_;
+  std::list<std::string> order_;  // not a deque: an empty one costs nothing, every room has two
 };
 
 }  // namespace confab::meeting

@@ -10,21 +10,22 @@ Client::Client(Server& server, engineio::Session& session)
     : server_(server),
       session_(session),
       decoder_(server.options().max_attachments),
-      connect_timer_(server.io()) {
+      connect_timer_(std::make_unique<boost::asio::steady_timer>(server.io())) {
   if (server.options().max_messages_per_second > 0) {
     rate_.emplace(
         server.options().max_messages_per_second,
         std::max(server.options().message_burst, server.options().max_messages_per_second));
   }
-  connect_timer_.expires_after(server.options().connect_timeout);
-  // The timer dies with the client; an aborted wait returns before touching `this`.
-  connect_timer_.async_wait([this](boost::system::error_code ec) {
+  connect_timer_->expires_after(server.options().connect_timeout);
+  // The timer goes at the first CONNECT or with the client; an aborted wait returns before
+  // touching `this`.
+  connect_timer_->async_wait([this](boost::system::error_code ec) {
     if (!ec && sockets_.empty()) close("connect timeout");
   });
 }
 
 Client::~Client() {
-  connect_timer_.cancel();
+  connect_timer_.reset();
   for (auto& socket : std::exchange(sockets_, {})) socket->on_closed("server shutting down");
   server_.forget(this);
 }
@@ -118,7 +119,7 @@ void Client::connect(Packet& packet) {
     return;
   }
   sockets_.push_back(socket);
-  connect_timer_.cancel();
+  connect_timer_.reset();  // not kept for the connection's life: idle connections stay small
   socket->send_packet(
       Packet{PacketType::connect, packet.nsp, std::nullopt, nlohmann::json{{"sid", socket->id()}}});
   nsp->add(*socket);
@@ -151,7 +152,7 @@ void Client::close(std::string_view reason) {
 }
 
 void Client::on_close(std::string_view reason) {
-  connect_timer_.cancel();
+  connect_timer_.reset();
   for (auto& socket : std::exchange(sockets_, {})) socket->on_closed(reason);
 }
 

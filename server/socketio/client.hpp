@@ -40,7 +40,7 @@ class Client final : public engineio::SessionListener {
   Decoder decoder_;
   std::vector<std::shared_ptr<Socket>> sockets_;
   std::optional<TokenBucket> rate_;
-  boost::asio::steady_timer connect_timer_;
+  std::unique_ptr<boost::asio::steady_timer> connect_timer_;  // until the first CONNECT
 };
 
 }  // namespace confab::socketio
