@@ -107,7 +107,7 @@ if wanted heaptrack; then
     -c 4000 -k 4 -d 0 --idle 3 --phase-timeout 120 >"$OUT/heaptrack-run.json" || true
   stop_server
   file=$(ls "$OUT"/heaptrack.confab* 2>/dev/null | head -1 || true)
-  heaptrack_print -f "$file" -p 1 -a 0 -T 0 -l 0 -n 25 -s 0 --print-peaks 1 >"$OUT/heaptrack-peaks.txt" 2>/dev/null || true
+  heaptrack_print -f "$file" -p 1 -a 0 -T 0 -l 0 -n 40 -s 3 >"$OUT/heaptrack-peaks.txt" 2>/dev/null || true
   heaptrack_print -f "$file" >"$OUT/heaptrack.txt" 2>/dev/null || true
   {
     echo "### heaptrack: 4,000 idle joined connections"
