@@ -16,6 +16,7 @@ SERVER_BIN=build/bench-server-prof/app/confab-server
 OUT=bench/results/profile
 THREADS=${BENCH_THREADS:-2}
 
+scripts/setup.sh linux-perf valgrind heaptrack
 resolve_server_src
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   build_bench

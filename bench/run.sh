@@ -21,6 +21,7 @@ SERVER_BIN=build/bench-server/app/confab-server
 RESULTS=bench/results
 THREADS=${BENCH_THREADS:-2}
 
+scripts/setup.sh  # build tools, Chromium and npm packages on a fresh machine
 resolve_server_src
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   build_bench

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks (apt packages, npm packages).
 # Idempotent and quick when everything is there already.
+#   scripts/setup.sh [more apt packages...]   (bench/profile.sh adds its profilers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   chromium coturn brotli
+  "$@"
 )
 missing=()
 for p in "${packages[@]}"; do
