@@ -44,6 +44,13 @@ nlohmann::ordered_json to_json(const Result& r) {
 
   j["connect_s"] = round_to(r.connect_s, 4);
   j["join_storm_s"] = round_to(r.join_storm_s, 4);
+  // Where the join storm's time goes: CPU of the server and of the generator while it lasted
+  // (the generator's includes waiting for the last joins, so it is an upper bound).
+  if (r.server_connected && r.server_joined) {
+    j["join_server_cpu_s"] = round_to(
+        static_cast<double>(r.server_joined->cpu_ns - r.server_connected->cpu_ns) / 1e9, 4);
+    j["join_generator_cpu_s"] = round_to(static_cast<double>(r.generator_join_cpu_ns) / 1e9, 4);
+  }
   j["new_user"] = {{"expected", r.new_user_expected}, {"received", c.new_user}};
 
   j["window_s"] = round_to(r.window_s, 3);

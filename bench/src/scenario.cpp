@@ -573,6 +573,8 @@ Result run_scenario(const Options& options) {
 
   // Phase 2: the join storm, everyone at once.
   if (r.connect_failed == 0) {
+    r.server_connected = sample(o);
+    const std::int64_t gen_join0 = self_cpu_ns();
     const std::int64_t t_join = now_ns();
     for (auto& w : workers) w->start_joins();
     wait_until([&] { return sh.joined.load() + sh.join_failed.load() >= o.clients; },
@@ -580,6 +582,7 @@ Result run_scenario(const Options& options) {
     r.joined = sh.joined.load(std::memory_order_acquire);
     r.join_failed = o.clients - r.joined;
     r.join_storm_s = static_cast<double>(sh.last_joined_ns.load() - t_join) / 1e9;
+    r.generator_join_cpu_ns = self_cpu_ns() - gen_join0;
     log("joined " + std::to_string(r.joined) + " in " + std::to_string(r.join_storm_s) + " s");
   }
 

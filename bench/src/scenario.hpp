@@ -79,7 +79,9 @@ struct Result {
   std::int64_t generator_window_cpu_ns = 0;
   SystemCpu system_window_start, system_window_end;  // whole machine, to expose other load
   SystemCpu system_setup_start, system_setup_end;    // the same over connect + join storm
+  std::optional<ProcSample> server_connected;        // just before the join storm
   std::optional<ProcSample> server_joined;
+  std::int64_t generator_join_cpu_ns = 0;
   std::int64_t generator_setup_cpu_ns = 0;
   double setup_s = 0;
   double loadavg_start = 0;
