@@ -169,9 +169,9 @@ export class MeetingSession extends Emitter<SessionEvents> {
     const seq = ++this.joinSeq
     this.held = []
     let r: JoinAck
+    const sent = { audio: this.flags.audio, video: this.flags.video }
     try {
-      const { audio, video } = this.flags
-      r = await this.signaling.join({ room: this.room, name: this.name, audio, video, ...this.access })
+      r = await this.signaling.join({ room: this.room, name: this.name, ...sent, ...this.access })
     } catch (err) {
       if (seq !== this.joinSeq || !this.wantJoined) {
         // The socket dropped under the request (socket.io fails pending acks on disconnect): not a
@@ -195,7 +195,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
       this.setStatus('waiting')
       this.emit('knocked', r)
     } else {
-      this.enter(r, false)
+      this.enter(r, false, sent)
     }
     this.release()
     return r
@@ -212,15 +212,18 @@ export class MeetingSession extends Emitter<SessionEvents> {
    * Becomes a member: after the join ack, or after a host admitted our knock. Synchronous, so no
    * room event can slip in between the mesh reset and the 'joined' that resets the store.
    */
-  private enter(r: JoinResult, admitted: boolean): void {
+  private enter(r: JoinResult, admitted: boolean, sent?: Pick<MediaFlags, 'audio' | 'video'>): void {
     this.mesh.reset(r.self_id, r.ice_servers ?? [])
     // Sent before our offers (one socket keeps the order); nobody needs to wait for its ack.
-    if (admitted) {
-      // We may have changed something while waiting; the server has what we knocked with.
-      void this.signaling.sendMediaState(this.flags).catch(() => {})
-    } else if (this.flags.screen || this.flags.hand) {
-      void this.signaling.sendMediaState({ screen: this.flags.screen, hand: this.flags.hand }).catch(() => {})
+    // What changed since the join request left (or while we knocked) still has to reach the room.
+    const update: Partial<MediaFlags> = admitted ? { ...this.flags } : {}
+    if (sent && this.flags.audio !== sent.audio) update.audio = this.flags.audio
+    if (sent && this.flags.video !== sent.video) update.video = this.flags.video
+    if (!admitted && (this.flags.screen || this.flags.hand)) {
+      update.screen = this.flags.screen
+      update.hand = this.flags.hand
     }
+    if (Object.keys(update).length > 0) void this.signaling.sendMediaState(update).catch(() => {})
     this.setStatus('joined')
     this.emit('joined', r)
     // The newcomer makes the offers; the others answer when they arrive.

@@ -140,6 +140,19 @@ describe('MeetingSession', () => {
     expect(session.mesh.has('p3')).toBe(false)
   })
 
+  it('tells the room about a mic or camera change made while its join was in flight', async () => {
+    const { sig, session } = makeSession()
+    sig.participants = [['p1']]
+    sig.onJoin = async (req, n) => {
+      await session.setFlags({ audio: false }) // not joined yet: nothing is sent now
+      expect(sig.states).toEqual([])
+      return sig.ack(n, req.room, req.name ?? 'Guest')
+    }
+    await session.join('room', 'Ada', { audio: true, video: true })
+    expect(sig.joins[0]).toMatchObject({ audio: true, video: true })
+    expect(sig.states).toEqual([{ audio: false }])
+  })
+
   it('shows reconnecting when the socket drops, then rejoins with its media state and re-forms the mesh', async () => {
     const { sig, session, statuses } = makeSession()
     sig.participants = [['p1'], ['p1-new']]
