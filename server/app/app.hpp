@@ -34,7 +34,8 @@ class App {
   void wait_for_drain(int attempts_left);
 
   Config config_;
-  boost::asio::io_context io_;
+  // One thread runs everything (signals arrive through the reactor too): Asio may skip its locks.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   http::Metrics metrics_;
   engineio::Server engine_;
   socketio::Server sio_;
