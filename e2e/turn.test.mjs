@@ -82,11 +82,12 @@ describe('TURN relay', { concurrency: 1 }, () => {
     ]
     try {
       const [a, b] = ps
-      // The connection uses the TURN entry of the join ack: credentials minted for this participant.
-      const ice = await a.page.evaluate(() => Object.values(window.__confab.peerConnections())[0]?.getConfiguration().iceServers)
-      assert.ok(ice?.some((s) => [s.urls].flat().includes(turn.url) && s.username.endsWith(`:${ps[0].id}`)), JSON.stringify(ice))
       await expectMediaFrom(a.page, [b.id], { label: 'Ada' })
       await expectMediaFrom(b.page, [a.id], { label: 'Bo' })
+      // The connection uses the TURN entry of the join ack: credentials minted for this participant.
+      // Read once media flows: Ada's connection to Bo exists only after Bo's new_user reached her.
+      const ice = await a.page.evaluate((id) => window.__confab.peerConnections()[id]?.getConfiguration().iceServers, b.id)
+      assert.ok(ice?.some((s) => [s.urls].flat().includes(turn.url) && s.username.endsWith(`:${a.id}`)), JSON.stringify(ice))
       for (const [p, other] of [[a, b], [b, a]]) {
         const pairs = await waitFor(async () => {
           const s = await selectedPairs(p.page)
