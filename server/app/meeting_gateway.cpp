@@ -24,8 +24,11 @@ MeetingGateway::MeetingGateway(socketio::Namespace& nsp, meeting::Meeting& meeti
   nsp.on_unknown([&meeting](socketio::Socket& socket, std::string_view event, nlohmann::json& args,
                             socketio::Ack& ack) {
     nlohmann::json payload = args.empty() ? nlohmann::json() : std::move(args[0]);
-    nlohmann::json answer = meeting.handle(socket.id(), event, std::move(payload));
-    if (ack.requested()) ack(std::move(answer));
+    std::string answer = meeting.handle_text(socket.id(), event, payload);
+    if (!ack.requested()) return;
+    answer.insert(answer.begin(), '[');
+    answer.push_back(']');
+    ack.send_text(answer);
   });
   for (const auto signal :
        {meeting::Signal::offer, meeting::Signal::answer, meeting::Signal::ice_candidate}) {

@@ -1,12 +1,15 @@
 #include "engineio/session.hpp"
 
 #include <boost/asio/post.hpp>
-#include <nlohmann/json.hpp>
+
+#include "json/json_writer.hpp"
 
 namespace confab::engineio {
 
 namespace {
-HttpResponse bad_request() { return HttpResponse::error(400, 3, "Bad request"); }
+HttpResponse bad_request() {
+  return HttpResponse::error(400, 3, "Bad request");
+}
 }  // namespace
 
 Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
@@ -28,14 +31,15 @@ Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfi
 Session::~Session() = default;
 
 std::string Session::open_packet_json() const {
-  nlohmann::json upgrades = nlohmann::json::array();
-  if (transport_ == TransportKind::polling && config_.allow_upgrades) upgrades.push_back("websocket");
-  return nlohmann::json{{"sid", sid_},
-                        {"upgrades", upgrades},
-                        {"pingInterval", config_.ping_interval.count()},
-                        {"pingTimeout", config_.ping_timeout.count()},
-                        {"maxPayload", config_.max_payload}}
-      .dump();
+  json::JsonWriter out;
+  out.begin_object().field("sid", sid_).key("upgrades").begin_array();
+  if (transport_ == TransportKind::polling && config_.allow_upgrades) out.value("websocket");
+  return out.end_array()
+      .field("pingInterval", config_.ping_interval.count())
+      .field("pingTimeout", config_.ping_timeout.count())
+      .field("maxPayload", config_.max_payload)
+      .end_object()
+      .take();
 }
 
 void Session::start(std::shared_ptr<WsChannel> ws) {
@@ -167,7 +171,8 @@ void Session::on_probe_frame(const WsChannel* probe, std::string_view frame) {
     probe_->send("3probe", false);
     // A held GET must end so that the client can pause polling and send the upgrade.
     if (pending_poll_) {
-      respond_poll(queue_.empty() ? std::vector{Packet::of(PacketType::noop)} : std::exchange(queue_, {}));
+      respond_poll(queue_.empty() ? std::vector{Packet::of(PacketType::noop)}
+                                  : std::exchange(queue_, {}));
     }
   } else if (frame == "5") {
     if (pending_poll_) respond_poll({Packet::of(PacketType::noop)});

@@ -17,32 +17,31 @@ ChatService::ChatService(store::Store& store, Clock& clock, RandomSource& random
       history_length_(config.chat_history_length),
       max_length_(config.max_chat_length) {}
 
-store::ChatMessage ChatService::post(const std::string& room_id, const Participant& author,
+store::ChatMessage ChatService::post(Room& room, const Participant& author,
                                      std::string_view raw_text) {
   store::ChatMessage message{.id = random_token(random_, kMessageIdLength),
-                             .room = room_id,
+                             .room = room.id(),
                              .user_id = author.id,
                              .name = author.name,
                              .text = validate_chat_text(raw_text, max_length_),
                              .ts = clock_.now_ms()};
-  store_.append_message(message);
+  store_.append_message(message);  // first: a message the store refused is not shown either
+  room.remember_chat(message, history_length_);
   return message;
 }
 
-nlohmann::json ChatService::history(const std::string& room_id) {
-  auto history = nlohmann::json::array();
-  for (const auto& message : store_.recent_messages(room_id, history_length_)) {
-    history.push_back(chat_message_payload(message));
-  }
-  return history;
+std::vector<store::ChatMessage> ChatService::history(const std::string& room_id) {
+  return store_.recent_messages(room_id, history_length_);
 }
 
-nlohmann::json chat_message_payload(const store::ChatMessage& message) {
-  return nlohmann::json{{"id", message.id},
-                        {"user_id", message.user_id},
-                        {"name", message.name},
-                        {"text", message.text},
-                        {"ts", message.ts}};
+void write_chat_message(json::JsonWriter& out, const store::ChatMessage& message) {
+  out.begin_object()
+      .field("id", message.id)
+      .field("user_id", message.user_id)
+      .field("name", message.name)
+      .field("text", message.text)
+      .field("ts", message.ts)
+      .end_object();
 }
 
 }  // namespace confab::meeting

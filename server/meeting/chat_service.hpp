@@ -1,13 +1,15 @@
 #pragma once
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "json/json_writer.hpp"
 #include "meeting/clock.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/participant.hpp"
 #include "meeting/random_source.hpp"
+#include "meeting/room.hpp"
 #include "store/store.hpp"
 
 namespace confab::meeting {
@@ -17,13 +19,12 @@ class ChatService {
  public:
   ChatService(store::Store& store, Clock& clock, RandomSource& random, const MeetingConfig& config);
 
-  // Validates and stores the message and returns it for broadcasting.
-  // Throws RequestError for bad text, store::StoreError if it cannot be stored.
-  store::ChatMessage post(const std::string& room_id, const Participant& author,
-                          std::string_view raw_text);
+  // Validates and stores the message, adds it to the room's recent chat and returns it for
+  // broadcasting. Throws RequestError for bad text, store::StoreError if it cannot be stored.
+  store::ChatMessage post(Room& room, const Participant& author, std::string_view raw_text);
 
-  // The join ack's `chat`: the room's last messages, oldest first.
-  nlohmann::json history(const std::string& room_id);
+  // A room's last messages from the store, oldest first: what a room that opens starts with.
+  std::vector<store::ChatMessage> history(const std::string& room_id);
 
  private:
   store::Store& store_;
@@ -34,6 +35,6 @@ class ChatService {
 };
 
 // The wire shape {id, user_id, name, text, ts}.
-nlohmann::json chat_message_payload(const store::ChatMessage& message);
+void write_chat_message(json::JsonWriter& out, const store::ChatMessage& message);
 
 }  // namespace confab::meeting

@@ -171,7 +171,9 @@ void HostControls::persist(const Room& room, bool waiting_room,
 }
 
 void HostControls::announce_state(const Room& room) {
-  send_to_everyone(outbox_, room, "room_state", room_state_payload(room));
+  json::JsonWriter out;
+  write_room_state(out, room);
+  send_text_to_everyone(outbox_, room, "room_state", out.text());
 }
 
 }  // namespace confab::meeting

@@ -1,9 +1,11 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "meeting/clock.hpp"
 #include "meeting/turn_credentials.hpp"
+#include "meeting/wire_json.hpp"
 
 namespace confab::meeting {
 
@@ -12,7 +14,10 @@ namespace confab::meeting {
 class IceServers {
  public:
   IceServers(nlohmann::json stun, TurnConfig turn, Clock& clock)
-      : stun_(std::move(stun)), turn_(std::move(turn)), clock_(clock) {}
+      : stun_(std::move(stun)),
+        stun_text_(to_json_text(stun_)),
+        turn_(std::move(turn)),
+        clock_(clock) {}
 
   nlohmann::json for_user(std::string_view user) const {
     nlohmann::json servers = stun_;
@@ -20,8 +25,14 @@ class IceServers {
     return servers;
   }
 
+  // The same as JSON text; without TURN it is the same for everyone, so it is written once.
+  std::string text_for(std::string_view user) const {
+    return turn_.enabled() ? to_json_text(for_user(user)) : stun_text_;
+  }
+
  private:
   nlohmann::json stun_;
+  std::string stun_text_;
   TurnCredentials turn_;
   Clock& clock_;
 };

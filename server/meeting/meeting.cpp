@@ -24,7 +24,7 @@ Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Cloc
       chat_rate_(config_.chat_rate) {}
 
 template <typename Handler>
-nlohmann::json Meeting::run_guarded(std::string_view event, Handler&& handler) {
+Reply Meeting::run_guarded(std::string_view event, Handler&& handler) {
   try {
     const auto parsed = parse_event(event);
     if (!parsed) throw RequestError(ErrorCode::unknown_event, "unknown event");
@@ -45,25 +45,29 @@ nlohmann::json Meeting::reject(ErrorCode code, std::string_view message) {
 
 nlohmann::json Meeting::handle(const ParticipantId& from, std::string_view event,
                                const nlohmann::json& payload) {
-  return run_guarded(event, [&](Event parsed) { return dispatch(from, parsed, payload); });
+  return run_guarded(event, [&](Event parsed) { return dispatch(from, parsed, payload); }).json();
+}
+
+std::string Meeting::handle_text(const ParticipantId& from, std::string_view event,
+                                 const nlohmann::json& payload) {
+  return run_guarded(event, [&](Event parsed) { return dispatch(from, parsed, payload); }).text();
 }
 
 std::optional<nlohmann::json> Meeting::relay_text(const ParticipantId& from, Signal signal,
                                                   std::string_view payload) {
   nlohmann::json ack = run_guarded(event_name(signal), [&](Event) {
-    relay_.relay(from, signal, payload);
-    ++messages_relayed_;
-    return nlohmann::json();
-  });
+                         relay_.relay(from, signal, payload);
+                         ++messages_relayed_;
+                         return Reply(nlohmann::json());
+                       }).json();
   if (ack.is_null()) return std::nullopt;
   return ack;
 }
 
-nlohmann::json Meeting::dispatch(const ParticipantId& from, Event event,
-                                 const nlohmann::json& payload) {
+Reply Meeting::dispatch(const ParticipantId& from, Event event, const nlohmann::json& payload) {
   switch (event) {
     case Event::join_room:
-      return membership_.join(from, payload);
+      return Reply::from_text(membership_.join(from, payload));
     case Event::leave_room:
       return membership_.leave(from, payload);
     case Event::offer:
@@ -97,14 +101,16 @@ nlohmann::json Meeting::relay(const ParticipantId& from, Signal signal,
 }
 
 nlohmann::json Meeting::post_message(const ParticipantId& from, const nlohmann::json& payload) {
-  const Room& room = rooms_.joined_room(from);
+  Room& room = rooms_.joined_room(from);
   // Every attempt counts, valid or not: the limit is on what a client makes the server do.
   if (!chat_rate_.allow(from, clock_.now_ms())) {
     throw RequestError(ErrorCode::rate_limited, "too many chat messages; slow down");
   }
   const PayloadReader reader(payload);
-  const auto message = chat_.post(room.id(), *room.find(from), reader.required_string("text"));
-  send_to_everyone(outbox_, room, "message", chat_message_payload(message));
+  const auto message = chat_.post(room, *room.find(from), reader.required_string("text"));
+  json::JsonWriter out;
+  write_chat_message(out, message);
+  send_text_to_everyone(outbox_, room, "message", out.text());
   ++chat_messages_;
   return nlohmann::json{{"ok", true}, {"id", message.id}};
 }
@@ -115,7 +121,8 @@ nlohmann::json Meeting::update_media_state(const ParticipantId& from,
   const auto update = MediaStateUpdate::parse(payload);
   Participant& self = *room.find(from);
   update.apply_to(self.media);
-  send_to_others(outbox_, room, from, "peer_state", peer_state_payload(self));
+  send_text_to_others(outbox_, room, from, "peer_state",
+                      participant_text(self, ParticipantShape::peer_state));
   return ok_ack();
 }
 

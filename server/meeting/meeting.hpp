@@ -20,6 +20,7 @@
 #include "meeting/name_generator.hpp"
 #include "meeting/outbox.hpp"
 #include "meeting/random_source.hpp"
+#include "meeting/reply.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/signaling_relay.hpp"
 #include "meeting/token_bucket.hpp"
@@ -39,6 +40,9 @@ class Meeting {
   // Never throws for bad input; unexpected failures become an internal_error ack.
   nlohmann::json handle(const ParticipantId& from, std::string_view event,
                         const nlohmann::json& payload);
+  // The same with the ack as JSON text: the socket path (the join ack is never a DOM).
+  std::string handle_text(const ParticipantId& from, std::string_view event,
+                          const nlohmann::json& payload);
   // offer, answer or ice_candidate with the payload as JSON text (valid JSON), forwarded
   // without a DOM: the socket path. Returns the error ack, nothing when it went out.
   std::optional<nlohmann::json> relay_text(const ParticipantId& from, Signal signal,
@@ -60,9 +64,9 @@ class Meeting {
 
  private:
   template <typename Handler>
-  nlohmann::json run_guarded(std::string_view event, Handler&& handler);
+  Reply run_guarded(std::string_view event, Handler&& handler);
   nlohmann::json reject(ErrorCode code, std::string_view message);
-  nlohmann::json dispatch(const ParticipantId& from, Event event, const nlohmann::json& payload);
+  Reply dispatch(const ParticipantId& from, Event event, const nlohmann::json& payload);
   nlohmann::json relay(const ParticipantId& from, Signal signal, const nlohmann::json& payload);
   nlohmann::json post_message(const ParticipantId& from, const nlohmann::json& payload);
   nlohmann::json update_media_state(const ParticipantId& from, const nlohmann::json& payload);

@@ -8,8 +8,11 @@ namespace confab::meeting {
 
 namespace {
 
-nlohmann::json knock_resolved(const ParticipantId& id, std::string_view outcome) {
-  return nlohmann::json{{"user_id", id}, {"outcome", outcome}};
+constexpr std::size_t kJoinAckCapacity = 1024;  // a few participants and ICE servers
+
+std::string knock_resolved(const ParticipantId& id, std::string_view outcome) {
+  json::JsonWriter out;
+  return out.begin_object().field("user_id", id).field("outcome", outcome).end_object().take();
 }
 
 }  // namespace
@@ -24,12 +27,12 @@ Membership::Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat,
       ice_servers_(ice_servers),
       config_(config) {}
 
-nlohmann::json Membership::join(const ParticipantId& id, const nlohmann::json& payload) {
+std::string Membership::join(const ParticipantId& id, const nlohmann::json& payload) {
   const JoinRequest request = JoinRequest::parse(payload);
 
   // A repeated join (e.g. a client retrying after a lost ack) just gets the state again.
   if (Room* current = rooms_.room_of(id); current != nullptr && current->id() == request.room) {
-    return join_ack(*current, *current->find(id), chat_.history(request.room));
+    return join_ack(*current, *current->find(id));
   }
   if (Room* knocked = rooms_.waiting_room_of(id);
       knocked != nullptr && knocked->id() == request.room) {
@@ -39,7 +42,9 @@ nlohmann::json Membership::join(const ParticipantId& id, const nlohmann::json& p
   // Everything that can fail happens before the first state change.
   Room* target = rooms_.find(request.room);
   AdmissionDecision decision = admission_.decide(id, request, target);
-  auto history = decision.waiting ? nlohmann::json() : chat_.history(request.room);
+  // A live room keeps its recent chat; a room that opens starts from the store's.
+  std::vector<store::ChatMessage> history;
+  if (target == nullptr) history = chat_.history(request.room);
 
   depart(id);  // leaves another room; `target` is a different room, so it stays valid
   Participant self{.id = id,
@@ -50,18 +55,22 @@ nlohmann::json Membership::join(const ParticipantId& id, const nlohmann::json& p
   if (decision.waiting) {
     rooms_.add_waiting(*target, std::move(self));
     const Participant& waiter = target->waiting().back();
-    tell_hosts(*target, "knock", waiter_entry(waiter));
+    tell_hosts(*target, "knock", participant_text(waiter, ParticipantShape::waiter));
     return waiting_ack(*target, waiter);
   }
   Room& room = target != nullptr ? *target : rooms_.open(request.room);
-  if (target == nullptr && decision.record) {
-    room.settings().waiting_room = decision.record->settings.value("waiting_room", false);
-    room.set_password_hash(decision.record->password_hash);
+  if (target == nullptr) {
+    room.set_recent_chat(std::move(history));
+    if (decision.record) {
+      room.settings().waiting_room = decision.record->settings.value("waiting_room", false);
+      room.set_password_hash(decision.record->password_hash);
+    }
   }
   rooms_.add(room, std::move(self));
   const Participant& joined = room.members().back();
-  send_to_others(outbox_, room, id, "new_user", new_user_payload(joined));
-  return join_ack(room, joined, std::move(history));
+  send_text_to_others(outbox_, room, id, "new_user",
+                      participant_text(joined, ParticipantShape::new_user));
+  return join_ack(room, joined);
 }
 
 nlohmann::json Membership::leave(const ParticipantId& id, const nlohmann::json& payload) {
@@ -86,12 +95,12 @@ void Membership::admit(Room& room, const ParticipantId& id) {
   if (room.size() >= config_.room_capacity) {
     throw RequestError(ErrorCode::room_full, "room is full");
   }
-  auto history = chat_.history(room.id());
   rooms_.add(room, *rooms_.remove_waiting(room, id));
   const Participant& joined = room.members().back();
-  send_to_others(outbox_, room, id, "new_user", new_user_payload(joined));
+  send_text_to_others(outbox_, room, id, "new_user",
+                      participant_text(joined, ParticipantShape::new_user));
   tell_hosts(room, "knock_resolved", knock_resolved(id, "admitted"));
-  outbox_.send(id, "admitted", join_ack(room, joined, std::move(history)));
+  outbox_.send_text(id, "admitted", join_ack(room, joined));
 }
 
 void Membership::deny(Room& room, const ParticipantId& id, std::string_view reason) {
@@ -117,9 +126,9 @@ void Membership::end(Room& room, const ParticipantId& by) {
   rooms_.drop(room);
 }
 
-void Membership::tell_hosts(const Room& room, std::string_view event, const nlohmann::json& data) {
+void Membership::tell_hosts(const Room& room, std::string_view event, std::string_view text) {
   for (const auto& member : room.members()) {
-    if (member.role == Role::host) outbox_.send(member.id, event, data);
+    if (member.role == Role::host) outbox_.send_text(member.id, event, text);
   }
 }
 
@@ -155,38 +164,47 @@ void Membership::ensure_host(Room& room) {
   room.find(new_host)->role = Role::host;
   send_to_everyone(outbox_, room, "role_changed",
                    nlohmann::json{{"user_id", new_host}, {"role", to_string(Role::host)}});
-  for (const auto& waiter : room.waiting()) outbox_.send(new_host, "knock", waiter_entry(waiter));
+  for (const auto& waiter : room.waiting()) {
+    outbox_.send_text(new_host, "knock", participant_text(waiter, ParticipantShape::waiter));
+  }
 }
 
-nlohmann::json Membership::join_ack(const Room& room, const Participant& self,
-                                    nlohmann::json chat) const {
-  auto others = nlohmann::json::array();
+std::string Membership::join_ack(const Room& room, const Participant& self) const {
+  json::JsonWriter out(kJoinAckCapacity);
+  out.begin_object()
+      .field("ok", true)
+      .field("self_id", self.id)
+      .field("room", room.id())
+      .field("name", self.name)
+      .field("role", to_string(self.role));
+  out.key("participants").begin_array();
   for (const auto& member : room.members()) {
-    if (member.id != self.id) others.push_back(participant_entry(member));
+    if (member.id != self.id) write_participant(out, member, ParticipantShape::ack_entry);
   }
-  nlohmann::json ack{{"ok", true},
-                     {"self_id", self.id},
-                     {"room", room.id()},
-                     {"name", self.name},
-                     {"role", to_string(self.role)},
-                     {"participants", std::move(others)},
-                     {"chat", std::move(chat)},
-                     {"ice_servers", ice_servers_.for_user(self.id)},
-                     {"room_state", room_state_payload(room)}};
+  out.end_array().key("chat").begin_array();
+  for (const auto& message : room.recent_chat()) write_chat_message(out, message);
+  out.end_array().key("ice_servers").raw(ice_servers_.text_for(self.id));
+  write_room_state(out.key("room_state"), room);
   if (self.role == Role::host) {
-    auto waiting = nlohmann::json::array();
-    for (const auto& waiter : room.waiting()) waiting.push_back(waiter_entry(waiter));
-    ack["waiting"] = std::move(waiting);
+    out.key("waiting").begin_array();
+    for (const auto& waiter : room.waiting()) {
+      write_participant(out, waiter, ParticipantShape::waiter);
+    }
+    out.end_array();
   }
-  return ack;
+  return out.end_object().take();
 }
 
-nlohmann::json Membership::waiting_ack(const Room& room, const Participant& self) const {
-  return nlohmann::json{{"ok", true},
-                        {"waiting", true},
-                        {"self_id", self.id},
-                        {"room", room.id()},
-                        {"name", self.name}};
+std::string Membership::waiting_ack(const Room& room, const Participant& self) const {
+  json::JsonWriter out;
+  return out.begin_object()
+      .field("ok", true)
+      .field("waiting", true)
+      .field("self_id", self.id)
+      .field("room", room.id())
+      .field("name", self.name)
+      .end_object()
+      .take();
 }
 
 }  // namespace confab::meeting

@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "meeting/admission.hpp"
@@ -19,7 +20,8 @@ class Membership {
   Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat, Admission& admission,
              const IceServers& ice_servers, const MeetingConfig& config);
 
-  nlohmann::json join(const ParticipantId& id, const nlohmann::json& payload);
+  // The join ack as JSON text: it is written without a DOM, as every join sends one.
+  std::string join(const ParticipantId& id, const nlohmann::json& payload);
   nlohmann::json leave(const ParticipantId& id, const nlohmann::json& payload);
   void disconnect(const ParticipantId& id);
 
@@ -36,15 +38,15 @@ class Membership {
   void end(Room& room, const ParticipantId& by);
 
   // Sends `event` to the room's hosts.
-  void tell_hosts(const Room& room, std::string_view event, const nlohmann::json& data);
+  void tell_hosts(const Room& room, std::string_view event, std::string_view text);
 
  private:
   // Removes `id` from its room or waiting list (if any) and tells who needs to know.
   void depart(const ParticipantId& id);
   void close_empty(Room& room);
   void ensure_host(Room& room);
-  nlohmann::json join_ack(const Room& room, const Participant& self, nlohmann::json chat) const;
-  nlohmann::json waiting_ack(const Room& room, const Participant& self) const;
+  std::string join_ack(const Room& room, const Participant& self) const;
+  std::string waiting_ack(const Room& room, const Participant& self) const;
 
   RoomDirectory& rooms_;
   Outbox& outbox_;

@@ -2,34 +2,37 @@
 
 namespace confab::meeting {
 
+namespace {
+constexpr std::size_t kCapacity = 192;  // fits ids, a long name and the flags
+}  // namespace
+
 std::string_view to_string(Role role) {
   return role == Role::host ? "host" : "guest";
 }
 
-nlohmann::json peer_state_payload(const Participant& participant) {
+void write_participant(json::JsonWriter& out, const Participant& participant,
+                       ParticipantShape shape) {
   const MediaState& media = participant.media;
-  return nlohmann::json{{"user_id", participant.id},
-                        {"audio", media.audio},
-                        {"video", media.video},
-                        {"screen", media.screen},
-                        {"hand", media.hand}};
+  out.begin_object().field("user_id", participant.id);
+  if (shape == ParticipantShape::waiter) {
+    out.field("name", participant.name).end_object();
+    return;
+  }
+  if (shape == ParticipantShape::ack_entry) out.field("id", participant.id);
+  if (shape != ParticipantShape::peer_state) {
+    out.field("name", participant.name).field("role", to_string(participant.role));
+  }
+  out.field("audio", media.audio)
+      .field("video", media.video)
+      .field("screen", media.screen)
+      .field("hand", media.hand)
+      .end_object();
 }
 
-nlohmann::json waiter_entry(const Participant& participant) {
-  return nlohmann::json{{"user_id", participant.id}, {"name", participant.name}};
-}
-
-nlohmann::json new_user_payload(const Participant& participant) {
-  auto payload = peer_state_payload(participant);
-  payload["name"] = participant.name;
-  payload["role"] = to_string(participant.role);
-  return payload;
-}
-
-nlohmann::json participant_entry(const Participant& participant) {
-  auto entry = new_user_payload(participant);
-  entry["id"] = participant.id;
-  return entry;
+std::string participant_text(const Participant& participant, ParticipantShape shape) {
+  json::JsonWriter out(kCapacity);
+  write_participant(out, participant, shape);
+  return out.take();
 }
 
 }  // namespace confab::meeting

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "json/json_writer.hpp"
 #include "meeting/outbox.hpp"
 
 namespace confab::meeting {
@@ -27,13 +28,16 @@ struct Participant {
   std::string token_subject{};
 };
 
-// `new_user` payload: {user_id, name, role, audio, video, screen, hand}.
-nlohmann::json new_user_payload(const Participant& participant);
-// Join-ack entry: the new_user shape plus `id`.
-nlohmann::json participant_entry(const Participant& participant);
-// `knock` payload and waiting-list entry: {user_id, name}.
-nlohmann::json waiter_entry(const Participant& participant);
-// `peer_state` payload: {user_id, audio, video, screen, hand}.
-nlohmann::json peer_state_payload(const Participant& participant);
+// How a participant appears on the wire, written as JSON text (no DOM: a join sends these to
+// the whole room).
+enum class ParticipantShape {
+  peer_state,  // `peer_state`: {user_id, audio, video, screen, hand}
+  new_user,    // `new_user`: the peer_state fields plus name and role
+  ack_entry,   // a join ack's `participants` entry: the new_user fields plus `id`
+  waiter,      // `knock` and a waiting-list entry: {user_id, name}
+};
+void write_participant(json::JsonWriter& out, const Participant& participant,
+                       ParticipantShape shape);
+std::string participant_text(const Participant& participant, ParticipantShape shape);
 
 }  // namespace confab::meeting

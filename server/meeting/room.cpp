@@ -1,6 +1,7 @@
 #include "meeting/room.hpp"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace confab::meeting {
 
@@ -56,10 +57,21 @@ std::optional<Participant> Room::remove_waiting(const ParticipantId& id) {
   return take(waiting_, id);
 }
 
-nlohmann::json room_state_payload(const Room& room) {
-  return nlohmann::json{{"locked", room.settings().locked},
-                        {"waiting_room", room.settings().waiting_room},
-                        {"has_password", room.password_hash().has_value()}};
+void Room::remember_chat(store::ChatMessage message, std::size_t limit) {
+  recent_chat_.push_back(std::move(message));
+  if (recent_chat_.size() > limit) {
+    recent_chat_.erase(
+        recent_chat_.begin(),
+        recent_chat_.begin() + static_cast<std::ptrdiff_t>(recent_chat_.size() - limit));
+  }
+}
+
+void write_room_state(json::JsonWriter& out, const Room& room) {
+  out.begin_object()
+      .field("locked", room.settings().locked)
+      .field("waiting_room", room.settings().waiting_room)
+      .field("has_password", room.password_hash().has_value())
+      .end_object();
 }
 
 }  // namespace confab::meeting

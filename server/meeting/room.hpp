@@ -1,12 +1,13 @@
 #pragma once
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "json/json_writer.hpp"
 #include "meeting/bounded_set.hpp"
 #include "meeting/participant.hpp"
+#include "store/chat_message.hpp"
 
 namespace confab::meeting {
 
@@ -56,6 +57,15 @@ class Room {
   // Participant ids the host denied: their knocks are refused while the room lives.
   BoundedSet& denied() { return denied_; }
 
+  // The room's last chat messages, oldest first: the join ack's `chat`. Loaded from the store
+  // when the room opens and kept up to date by the chat, so a join reads no database.
+  const std::vector<store::ChatMessage>& recent_chat() const { return recent_chat_; }
+  void set_recent_chat(std::vector<store::ChatMessage> messages) {
+    recent_chat_ = std::move(messages);
+  }
+  // Appends a message, keeping at most `limit`.
+  void remember_chat(store::ChatMessage message, std::size_t limit);
+
  private:
   std::string id_;
   std::vector<Participant> members_;
@@ -64,9 +74,12 @@ class Room {
   std::optional<std::string> password_hash_;
   BoundedSet removed_subjects_{kRememberedVisitors};
   BoundedSet denied_{kRememberedVisitors};
+  // A vector, not a deque: libstdc++'s deque allocates ~600 bytes even when empty, and the
+  // history is short (chat_history_length), so dropping the oldest is cheap.
+  std::vector<store::ChatMessage> recent_chat_;
 };
 
 // `room_state` payload: {locked, waiting_room, has_password}.
-nlohmann::json room_state_payload(const Room& room);
+void write_room_state(json::JsonWriter& out, const Room& room);
 
 }  // namespace confab::meeting

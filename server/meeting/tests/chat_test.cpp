@@ -163,11 +163,59 @@ TEST_F(MeetingChatTest, StoreFailureIsAnInternalErrorAndNothingIsBroadcast) {
   EXPECT_THAT(outbox.sent, IsEmpty());
   EXPECT_THAT(reported, ElementsAre("message: disk I/O error"));
 
+  // A room that opens reads its history from the store: no history, no room.
   broken.history_broken = true;
-  EXPECT_EQ(error_code(meeting.handle("c", "join_room", json{{"room", "r"}})), "internal_error");
+  EXPECT_EQ(error_code(meeting.handle("c", "join_room", json{{"room", "new"}})), "internal_error");
   EXPECT_THAT(outbox.sent, IsEmpty());
   EXPECT_EQ(meeting.stats().participants, 2u);
+  EXPECT_EQ(meeting.stats().rooms, 1u);
   EXPECT_EQ(meeting.stats().errors_by_code.at("internal_error"), 2u);
+}
+
+// Counts history reads of a real store.
+class ReadCountingStore final : public store::Store {
+ public:
+  explicit ReadCountingStore(store::Store& inner) : inner_(inner) {}
+  void append_message(const store::ChatMessage& message) override {
+    inner_.append_message(message);
+  }
+  std::vector<store::ChatMessage> recent_messages(std::string_view room,
+                                                  std::size_t limit) override {
+    ++history_reads;
+    return inner_.recent_messages(room, limit);
+  }
+  std::optional<store::RoomRecord> get_room(std::string_view id) override {
+    return inner_.get_room(id);
+  }
+  void put_room(const store::RoomRecord& room) override { inner_.put_room(room); }
+  int history_reads = 0;
+
+ private:
+  store::Store& inner_;
+};
+
+TEST_F(MeetingChatTest, ALiveRoomServesItsHistoryFromMemory) {
+  config.chat_history_length = 2;
+  ReadCountingStore counting(store);
+  Meeting meeting(outbox, counting, config, clock, random);
+  meeting.handle("a", "join_room", json{{"room", "r"}, {"name", "Ada"}});
+  EXPECT_EQ(counting.history_reads, 1);  // the room opened
+  for (const auto* text : {"1", "2", "3"}) meeting.handle("a", "message", json{{"text", text}});
+
+  const auto texts = [](const json& ack) {
+    std::vector<std::string> result;
+    for (const auto& message : ack["chat"]) result.push_back(message["text"]);
+    return result;
+  };
+  EXPECT_THAT(texts(meeting.handle("b", "join_room", json{{"room", "r"}})), ElementsAre("2", "3"));
+  EXPECT_EQ(counting.history_reads, 1);  // no read for a live room
+
+  // The room closes and opens again: its history comes back from the store.
+  meeting.disconnect("a");
+  meeting.disconnect("b");
+  EXPECT_EQ(meeting.stats().rooms, 0u);
+  EXPECT_THAT(texts(meeting.handle("c", "join_room", json{{"room", "r"}})), ElementsAre("2", "3"));
+  EXPECT_EQ(counting.history_reads, 2);
 }
 
 }  // namespace
