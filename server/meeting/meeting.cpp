@@ -55,11 +55,12 @@ std::string Meeting::handle_text(const ParticipantId& from, std::string_view eve
 
 std::optional<nlohmann::json> Meeting::relay_text(const ParticipantId& from, Signal signal,
                                                   std::string_view payload) {
-  nlohmann::json ack = run_guarded(event_name(signal), [&](Event) {
-                         relay_.relay(from, signal, payload);
-                         ++messages_relayed_;
-                         return Reply(nlohmann::json());
-                       }).json();
+  Reply reply = run_guarded(event_name(signal), [&](Event) {
+    relay_.relay(from, signal, payload);
+    ++messages_relayed_;
+    return Reply(nlohmann::json());
+  });
+  nlohmann::json ack = std::move(reply).json();
   if (ack.is_null()) return std::nullopt;
   return ack;
 }
