@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client'
 import type { Ack, ChatMessage, HostEvent, HostRequests, JoinAck, JoinRequest, MediaFlags, ServerEvents, StreamMap } from './protocol'
 
-type ClientEvents = Record<string, (payload: object, ack: (res: Ack) => void) => void>
+type ClientEvents = Record<string, (payload: object, ack?: (res: Ack) => void) => void>
 
 export class SignalingError extends Error {
   readonly code: string
@@ -73,14 +73,17 @@ export class SignalingClient {
     return this.request('media_state', flags)
   }
 
-  /** Relay messages are fire-and-forget; a failed ack only means the peer already left. */
+  /**
+   * Relay messages are fire-and-forget: they ask for no ack, since a refused relay only means the
+   * peer already left, and an ack would double the server's frames for the busiest event.
+   */
   sendDescription(to: string, description: RTCSessionDescriptionInit, streams: StreamMap): void {
     const key = description.type === 'offer' ? 'offer' : 'answer'
-    this.socket.emit(key, { other_user_id: to, [key]: description, streams }, () => {})
+    this.socket.emit(key, { other_user_id: to, [key]: description, streams })
   }
 
   sendCandidate(to: string, candidate: RTCIceCandidateInit | null): void {
-    this.socket.emit('ice_candidate', { other_user_id: to, candidate }, () => {})
+    this.socket.emit('ice_candidate', { other_user_id: to, candidate })
   }
 
   close(): void {
