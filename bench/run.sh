@@ -37,8 +37,8 @@ detect_server_flags "$SERVER_BIN"
 SCENARIOS=(
   "relay-20k||-c 1000 -k 4 -r 20000 --warmup 3 -d 15 -t 1"
   "relay-5k||-c 1000 -k 4 -r 5000 --warmup 2 -d 10 -t 1"
-  "relay-max|$NO_RATE_LIMIT|-c 1000 -k 4 -r 0 --window 2 --warmup 2 -d 10"
-  "relay-20k-noack||-c 1000 -k 4 -r 20000 --no-ack --warmup 3 -d 10 -t 1"
+  "relay-max|$NO_RATE_LIMIT|-c 1000 -k 4 -r 0 --ack --window 2 --warmup 2 -d 10"
+  "relay-20k-ack||-c 1000 -k 4 -r 20000 --ack --warmup 3 -d 10 -t 1"
   "idle-5k||-c 5000 -k 4 -d 0 --idle 3"
   "hold-10k||-c 10000 -k 4 -r 2000 --warmup 2 -d 30 --phase-timeout 45"
 )

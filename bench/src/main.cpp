@@ -27,8 +27,7 @@ int main(int argc, char** argv) {
   cli.add_option("--window", o.window, "Closed loop: messages in flight per client")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  cli.add_flag("!--no-ack", o.ack,
-               "Send ice_candidate without an ack id (the web client asks for one)");
+  cli.add_flag("--ack", o.ack, "Ask for an ack on every ice_candidate (the web client does not)");
   cli.add_option("--idle", o.idle_s, "Idle hold after the join storm (s)")->capture_default_str();
   cli.add_option("--warmup", o.warmup_s, "Relay before measuring (s)")->capture_default_str();
   cli.add_option("--duration,-d", o.duration_s, "Measured relay window (s); 0 = no relay")
@@ -50,7 +49,7 @@ int main(int argc, char** argv) {
                  "Shell command run as the measured window closes");
   CLI11_PARSE(cli, argc, argv);
   if (o.rate <= 0 && !o.ack) {
-    std::cerr << "closed loop (--rate 0) needs acks\n";
+    std::cerr << "closed loop (--rate 0) needs --ack\n";
     return 2;
   }
 

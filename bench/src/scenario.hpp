@@ -24,7 +24,7 @@ struct Options {
   int threads = 2;
   double rate = 20000;       // relayed messages per second in total; 0 = closed loop
   int window = 1;            // closed loop: messages in flight per client
-  bool ack = true;           // ask for an ack on every ice_candidate (the web client does)
+  bool ack = false;          // ask for an ack on every ice_candidate (the web client does not)
   double idle_s = 1.0;       // idle hold after the join storm, before the RSS sample
   double warmup_s = 2.0;     // relay before the measured window
   double duration_s = 10.0;  // measured relay window; 0 = no relay phase
