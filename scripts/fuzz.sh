@@ -10,7 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
-targets=(${FUZZ_TARGETS:-fuzz_engineio_payload fuzz_socketio_packet fuzz_meeting_handlers})
+targets=(${FUZZ_TARGETS:-fuzz_engineio_payload fuzz_socketio_packet fuzz_meeting_handlers
+  fuzz_websocket_frames})
 build=build/fuzz
 max_len=${FUZZ_MAX_LEN:-4096}
 

@@ -5,6 +5,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "http/tcp_websocket_channel.hpp"
 #include "http/websocket_channel.hpp"
 
 namespace confab::http {
@@ -148,11 +149,19 @@ void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest requ
     return;
   }
   upgraded_ = true;
-  auto channel = std::make_shared<WebSocketChannel<Stream>>(std::move(stream_), engine.config().max_payload,
-                                                            state_, std::move(slot_));
-  channel->accept(std::move(request), [&engine, ereq = std::move(ereq)](std::shared_ptr<engineio::WsChannel> ch) {
+  auto open = [&engine, ereq = std::move(ereq)](std::shared_ptr<engineio::WsChannel> ch) {
     return engine.open_websocket(ereq, std::move(ch));
-  });
+  };
+  // Plain TCP gets confab's lean framing; under TLS the stream's own state dwarfs Beast's.
+  if constexpr (std::is_same_v<Stream, PlainStream>) {
+    auto channel = std::make_shared<TcpWebSocketChannel>(stream_.release_socket(), engine.config().max_payload,
+                                                         state_, std::move(slot_));
+    channel->accept(std::move(request), std::move(open));
+  } else {
+    auto channel =
+        std::make_shared<WebSocketChannel>(std::move(stream_), engine.config().max_payload, state_, std::move(slot_));
+    channel->accept(std::move(request), std::move(open));
+  }
 }
 
 template <class Stream>

@@ -14,67 +14,56 @@ namespace {
 // fits); a longer one continues with async_read.
 constexpr std::size_t kFirstReadBytes = 64;
 
-boost::asio::ip::tcp::socket& tcp_socket(boost::asio::ip::tcp::socket& socket) {
-  return socket;
-}
-boost::asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& stream) {
-  return stream.socket();
-}
 }  // namespace
 
-template <class Stream>
-WebSocketChannel<Stream>::WebSocketChannel(Stream stream, std::size_t max_message,
-                                           std::shared_ptr<ListenerState> state,
-                                           IpLimiter::Slot slot)
-    : ws_(WsNextLayer<Stream>::take(std::move(stream))),
-      state_(std::move(state)),
-      slot_(std::move(slot)) {
-  if constexpr (std::is_same_v<Stream, TlsStream>) beast::get_lowest_layer(ws_).expires_never();
+WebSocketChannel::WebSocketChannel(TlsStream stream, std::size_t max_message,
+                                   std::shared_ptr<ListenerState> state, IpLimiter::Slot slot)
+    : ws_(std::move(stream)), state_(std::move(state)), slot_(std::move(slot)) {
+  beast::get_lowest_layer(ws_).expires_never();
   // Engine.IO's heartbeat detects dead peers; Beast only bounds the handshake.
-  ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(20), websocket::stream_base::none(), false});
+  ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(20),
+                                                 websocket::stream_base::none(), false});
   ws_.read_message_max(max_message);
   ws_.auto_fragment(false);
   ++state_->traffic.websockets_open;
 }
 
-template <class Stream>
-WebSocketChannel<Stream>::~WebSocketChannel() {
+WebSocketChannel::~WebSocketChannel() {
   --state_->traffic.websockets_open;
 }
 
-template <class Stream>
-void WebSocketChannel<Stream>::accept(BeastRequest request, OpenFn on_open) {
-  ws_.async_accept(request, [self = this->shared_from_this(), on_open = std::move(on_open)](beast::error_code ec) {
-    if (ec) {
-      self->finish();
-      return;
-    }
-    self->open_ = true;
-    self->handler_ = on_open(self);
-    if (!self->handler_) self->close();
-    if ((!self->queue_.empty() || self->closing_) && !self->writing_) self->write_next();
-    self->read();
-  });
+void WebSocketChannel::accept(BeastRequest request, OpenFn on_open) {
+  ws_.async_accept(request,
+                   [self = shared_from_this(), on_open = std::move(on_open)](beast::error_code ec) {
+                     if (ec) {
+                       self->finish();
+                       return;
+                     }
+                     self->open_ = true;
+                     self->handler_ = on_open(self);
+                     if (!self->handler_) self->close();
+                     if ((!self->queue_.empty() || self->closing_) && !self->writing_)
+                       self->write_next();
+                     self->read();
+                   });
 }
 
-template <class Stream>
-void WebSocketChannel<Stream>::read() {
+void WebSocketChannel::read() {
   // Into a plain buffer: the pending op then has no read_op layer around Beast's read_some_op.
   ws_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                      [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                         self->buffer_.commit(bytes);
                         self->on_read(ec);
                       });
 }
 
-template <class Stream>
-void WebSocketChannel<Stream>::on_read(beast::error_code ec) {
+void WebSocketChannel::on_read(beast::error_code ec) {
   if (ec) {
     finish();
     return;
   }
   if (!ws_.is_message_done()) {
-    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_read(ec);
     });
     return;
@@ -88,23 +77,22 @@ void WebSocketChannel<Stream>::on_read(beast::error_code ec) {
   if (!finished_) read();
 }
 
-template <class Stream>
-void WebSocketChannel<Stream>::send(std::string frame, bool binary) {
+void WebSocketChannel::send(std::string frame, bool binary) {
   if (closing_ || finished_) return;
   queue_.push_back({std::move(frame), binary});
   if (open_ && !writing_) write_next();
 }
 
-template <class Stream>
-void WebSocketChannel<Stream>::write_next() {
+void WebSocketChannel::write_next() {
   if (head_ == queue_.size()) {
     writing_ = false;
     if (closing_ && !finished_) {
       writing_ = true;
-      ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
-        self->writing_ = false;
-        self->finish();
-      });
+      ws_.async_close(websocket::close_code::normal,
+                      [self = shared_from_this()](beast::error_code) {
+                        self->writing_ = false;
+                        self->finish();
+                      });
     }
     return;
   }
@@ -121,7 +109,7 @@ void WebSocketChannel<Stream>::write_next() {
     head_ = 0;
   }
   ws_.async_write(boost::asio::buffer(writing_frame_),
-                  [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                  [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                     self->state_->traffic.bytes_sent += bytes;
                     self->writing_frame_ = std::string();
                     if (ec) {
@@ -135,26 +123,21 @@ void WebSocketChannel<Stream>::write_next() {
                   });
 }
 
-template <class Stream>
-void WebSocketChannel<Stream>::close() {
+void WebSocketChannel::close() {
   if (closing_ || finished_) return;
   closing_ = true;
   if (open_ && !writing_) write_next();
 }
 
 // The socket is done: tell Engine.IO once, and drop the handler to break cycles.
-template <class Stream>
-void WebSocketChannel<Stream>::finish() {
+void WebSocketChannel::finish() {
   if (finished_) return;
   finished_ = true;
   beast::error_code ignored;
-  auto& socket = tcp_socket(beast::get_lowest_layer(ws_));
+  auto& socket = beast::get_lowest_layer(ws_).socket();
   socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (auto handler = std::move(handler_)) handler->on_close();
 }
-
-template class WebSocketChannel<PlainStream>;
-template class WebSocketChannel<TlsStream>;
 
 }  // namespace confab::http

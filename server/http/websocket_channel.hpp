@@ -1,7 +1,6 @@
 #pragma once
-// engineio::WsChannel over a Beast WebSocket (plain or TLS): an ordered write queue
-// and a read loop. Idle connections are the many: an idle channel holds no buffer
-// but Beast's own.
+// engineio::WsChannel over a Beast WebSocket on TLS: an ordered write queue and a read
+// loop. Plain TCP connections use TcpWebSocketChannel.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -18,27 +17,13 @@
 
 namespace confab::http {
 
-// What the WebSocket runs on. A plain connection drops beast::tcp_stream (its shared
-// state and timers, ~0.5 KB): Engine.IO's heartbeat finds dead peers and Beast's own
-// timeout bounds the handshake. A TLS stream cannot change its next layer: kept as is.
-template <class Stream>
-struct WsNextLayer {
-  using type = Stream;
-  static type take(Stream stream) { return stream; }
-};
-template <>
-struct WsNextLayer<PlainStream> {
-  using type = boost::asio::ip::tcp::socket;
-  static type take(PlainStream stream) { return stream.release_socket(); }
-};
-
-template <class Stream>
 class WebSocketChannel final : public engineio::WsChannel,
-                               public std::enable_shared_from_this<WebSocketChannel<Stream>> {
+                               public std::enable_shared_from_this<WebSocketChannel> {
  public:
-  using OpenFn = std::function<std::shared_ptr<engineio::WsHandler>(std::shared_ptr<engineio::WsChannel>)>;
+  using OpenFn =
+      std::function<std::shared_ptr<engineio::WsHandler>(std::shared_ptr<engineio::WsChannel>)>;
 
-  WebSocketChannel(Stream stream, std::size_t max_message, std::shared_ptr<ListenerState> state,
+  WebSocketChannel(TlsStream stream, std::size_t max_message, std::shared_ptr<ListenerState> state,
                    IpLimiter::Slot slot);
   ~WebSocketChannel() override;
 
@@ -59,7 +44,7 @@ class WebSocketChannel final : public engineio::WsChannel,
   void write_next();
   void finish();
 
-  boost::beast::websocket::stream<typename WsNextLayer<Stream>::type> ws_;
+  boost::beast::websocket::stream<TlsStream> ws_;
   boost::beast::flat_buffer buffer_;
   // Frames still to write, from queue_[head_] on: a vector, as a deque holds ~0.5 KB
   // even when empty.
@@ -74,8 +59,5 @@ class WebSocketChannel final : public engineio::WsChannel,
   bool closing_ = false;
   bool finished_ = false;
 };
-
-extern template class WebSocketChannel<PlainStream>;
-extern template class WebSocketChannel<TlsStream>;
 
 }  // namespace confab::http
