@@ -72,7 +72,7 @@ if wanted callgrind; then
   callgrind_annotate "$OUT/callgrind.out" >"$OUT/callgrind-self.txt" 2>/dev/null || true
   {
     echo "### callgrind: $delivered relayed messages in the window, $total instructions:" \
-      "$((total / (delivered > 0 ? delivered : 1))) instructions per relayed message (incl. its ack)"
+      "$((total / (delivered > 0 ? delivered : 1))) instructions per relayed message (no ack, as the web client sends them)"
     echo
     echo "Top functions by self instructions (callgrind-self.txt), per relayed message:"
     echo
