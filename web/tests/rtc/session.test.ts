@@ -210,12 +210,13 @@ describe('MeetingSession', () => {
     await session.join('room', 'Ada', {})
     await settle()
     expect(configs).toHaveLength(2)
-    for (const c of configs) expect(c).toEqual({ iceServers: [turn], iceTransportPolicy: 'relay' })
+    for (const c of configs) expect(c).toEqual({ iceServers: [turn], bundlePolicy: 'max-bundle', iceTransportPolicy: 'relay' })
     const plain = makeSession()
     plain.sig.participants = [['p1']]
     await plain.session.join('room', 'Bo', {})
     await settle()
     expect(plain.configs[0]!.iceTransportPolicy).toBeUndefined()
+    expect(plain.configs[0]!.bundlePolicy).toBe('max-bundle')
   })
 
   it('waits after a knock, then enters on admitted: media state sent, offers made', async () => {
