@@ -74,7 +74,8 @@ App::App(const Config& config)
 
 http::ListenerOptions App::listener_options() {
   http::ListenerOptions options;
-  options.limits = {config_.max_payload, std::chrono::seconds(30), config_.max_connections_per_ip};
+  options.limits = {config_.max_payload, std::chrono::seconds(30), config_.max_connections_per_ip,
+                    config_.max_ws_backlog};
   options.redirect_http = config_.tls_redirect_http;
   if (config_.tls_self_signed) {
     const auto files = http::ensure_self_signed(std::filesystem::path(config_.data_dir) / "tls");
@@ -112,6 +113,8 @@ void App::add_routes() {
   metrics_.counter("confab_http_requests_total", "HTTP requests served");
   metrics_.counter("confab_connections_total", "TCP connections accepted");
   metrics_.counter("confab_connections_refused_total", "Connections refused by the per-address limit");
+  metrics_.counter("confab_slow_clients_dropped_total",
+                   "WebSockets closed because the client left more than the backlog limit unread");
   metrics_.gauge("confab_connections", "Open TCP connections (HTTP and WebSocket)", [this] {
     const auto& t = listener_->traffic();
     return static_cast<double>(t.connections_open + t.websockets_open);
@@ -151,6 +154,7 @@ std::string App::render_metrics() {
   metrics_.set("confab_http_requests_total", {}, t.http_requests);
   metrics_.set("confab_connections_total", {}, t.connections_total);
   metrics_.set("confab_connections_refused_total", {}, listener_->rejected_connections());
+  metrics_.set("confab_slow_clients_dropped_total", {}, t.slow_clients_dropped);
   return metrics_.render();
 }
 

@@ -64,6 +64,11 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
   cli.add_option("--max-connections-per-ip", c.max_connections_per_ip, "Concurrent connections per address (0: no limit)")
       ->envname("CONFAB_MAX_CONNECTIONS_PER_IP")
       ->capture_default_str();
+  cli.add_option("--max-ws-backlog", c.max_ws_backlog,
+                 "Bytes a WebSocket client may leave unread before it is disconnected")
+      ->envname("CONFAB_MAX_WS_BACKLOG")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32))
+      ->capture_default_str();
   cli.add_option("--max-messages-per-second", c.max_messages_per_second,
                  "Messages a connection may send per second before it is disconnected (0: no limit)")
       ->envname("CONFAB_MAX_MESSAGES_PER_SECOND")

@@ -35,6 +35,7 @@ struct Config {
   // Abuse limits.
   std::vector<std::string> allowed_origins;  // besides the server's own origin
   std::size_t max_connections_per_ip = 64;
+  std::size_t max_ws_backlog = 4 * 1024 * 1024;
   double max_messages_per_second = 100;
   double message_burst = 300;
   // Meeting limits.

@@ -12,6 +12,8 @@ struct ConnectionLimits {
   std::size_t max_body = 1'000'000;
   std::chrono::seconds idle_timeout{30};
   std::size_t max_connections_per_ip = 0;  // 0: unlimited
+  // Bytes a WebSocket client may leave unread in our queue before it is dropped.
+  std::size_t max_ws_backlog = 4 * 1024 * 1024;
 };
 
 // Counters and per-address slots of one listener. Connections share ownership, so it

@@ -155,7 +155,7 @@ void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest requ
   // Plain TCP gets confab's lean framing; under TLS the stream's own state dwarfs Beast's.
   if constexpr (std::is_same_v<Stream, PlainStream>) {
     auto channel = std::make_shared<TcpWebSocketChannel>(stream_.release_socket(), engine.config().max_payload,
-                                                         state_, std::move(slot_));
+                                                         state_, std::move(slot_), context_.limits.max_ws_backlog);
     channel->accept(std::move(request), std::move(open));
   } else {
     auto channel =

@@ -1,5 +1,6 @@
 #include "http/tcp_websocket_channel.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -26,9 +27,11 @@ bool would_block(const boost::system::error_code& ec) {
 }  // namespace
 
 TcpWebSocketChannel::TcpWebSocketChannel(tcp::socket socket, std::size_t max_message,
-                                         std::shared_ptr<ListenerState> state, IpLimiter::Slot slot)
+                                         std::shared_ptr<ListenerState> state, IpLimiter::Slot slot,
+                                         std::size_t max_backlog)
     : socket_(std::move(socket)),
       reader_(max_message),
+      max_backlog_(std::max(max_backlog, 2 * max_message)),  // room for the largest frames
       state_(std::move(state)),
       slot_(std::move(slot)) {
   ++state_->traffic.websockets_open;
@@ -130,6 +133,10 @@ void TcpWebSocketChannel::close() {
 void TcpWebSocketChannel::write_frame(WsOpcode opcode, std::string_view payload) {
   if (finished_) return;
   if (!open_ || writing_ || !pending_.empty()) {
+    if (pending_.size() + in_flight_.size() + payload.size() > max_backlog_) {
+      drop_slow_client();
+      return;
+    }
     append_ws_frame(pending_, opcode, payload);
     return;
   }
@@ -148,6 +155,10 @@ void TcpWebSocketChannel::write_frame(WsOpcode opcode, std::string_view payload)
   state_->traffic.bytes_sent += written;
   if (written == header_size + payload.size()) {
     after_writes();
+    return;
+  }
+  if (header_size + payload.size() - written > max_backlog_) {
+    drop_slow_client();
     return;
   }
   if (written < header_size) {
@@ -207,6 +218,15 @@ void TcpWebSocketChannel::finish() {
   socket_.close(ignored);
   std::string().swap(pending_);
   if (auto handler = std::move(handler_)) handler->on_close();
+}
+
+// A client that leaves this much unread (beyond what the kernel buffers) is gone or hostile:
+// holding more for it would let one connection take the server's memory.
+void TcpWebSocketChannel::drop_slow_client() {
+  if (closing_) return;
+  closing_ = true;  // nothing more is queued, not even a close frame: it would not be read
+  ++state_->traffic.slow_clients_dropped;
+  finish_later();
 }
 
 void TcpWebSocketChannel::finish_later() {

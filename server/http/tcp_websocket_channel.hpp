@@ -28,7 +28,8 @@ class TcpWebSocketChannel final : public engineio::WsChannel,
       std::function<std::shared_ptr<engineio::WsHandler>(std::shared_ptr<engineio::WsChannel>)>;
 
   TcpWebSocketChannel(boost::asio::ip::tcp::socket socket, std::size_t max_message,
-                      std::shared_ptr<ListenerState> state, IpLimiter::Slot slot);
+                      std::shared_ptr<ListenerState> state, IpLimiter::Slot slot,
+                      std::size_t max_backlog);
   ~TcpWebSocketChannel() override;
 
   // Answers the upgrade request, then asks `on_open` for the frame handler.
@@ -51,11 +52,15 @@ class TcpWebSocketChannel final : public engineio::WsChannel,
   // Sends a close frame with `code` after the queued frames; the connection ends when the
   // peer's close frame has arrived too, or after a linger time.
   void begin_close(std::uint16_t code);
+  void drop_slow_client();
   void finish();
   void finish_later();
 
   boost::asio::ip::tcp::socket socket_;
   WsFrameReader reader_;
+  // Bytes a client may leave unread in our queue (beyond the kernel's buffers) before it is
+  // dropped; signaling traffic is small, so a client this far behind is dead or hostile.
+  std::size_t max_backlog_;
   std::string pending_;    // framed bytes waiting for the write in flight
   std::string in_flight_;  // framed bytes being written
   std::shared_ptr<engineio::WsHandler> handler_;

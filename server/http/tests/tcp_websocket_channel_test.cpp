@@ -77,8 +77,8 @@ TEST(TcpWebSocketChannel, ReadsABacklogLargerThanOneTurnInOrder) {
 
   auto state = std::make_shared<ListenerState>(0);
   auto recorder = std::make_shared<Recorder>(io, kFrames);
-  auto channel =
-      std::make_shared<TcpWebSocketChannel>(std::move(server), 1 << 20, state, IpLimiter::Slot{});
+  auto channel = std::make_shared<TcpWebSocketChannel>(std::move(server), 1 << 20, state,
+                                                       IpLimiter::Slot{}, 1 << 22);
   channel->accept(upgrade_request(),
                   [recorder](std::shared_ptr<engineio::WsChannel>) { return recorder; });
   io.run_for(std::chrono::seconds(5));

@@ -8,17 +8,19 @@ import WebSocket from 'ws';
 import { connect, request, startServer, waitUntil } from './harness.mjs';
 
 let server;
+// Large chat messages, no rate limits: tests that fill a client's socket with chat.
+const bulkChat = ['--max-payload', '100000', '--max-chat-length', '20000', '--chat-rate', '0', '--max-messages-per-second', '0'];
 
 before(async () => {
   server = await startServer({
-    args: ['--max-payload', '100000', '--max-chat-length', '20000', '--chat-rate', '0', '--max-messages-per-second', '0'],
+    args: [...bulkChat, '--max-ws-backlog', String(64 << 20)],
   });
 });
 after(() => server.stop());
 
 // A client speaking Engine.IO by hand: every text message is kept, in order.
-function rawWs() {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+function rawWs(url = server.url) {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
   ws.on('error', () => {});
   ws.messages = [];
   ws.on('message', (data, isBinary) => ws.messages.push(isBinary ? data : data.toString()));
@@ -41,8 +43,8 @@ function clientFrame(byte0, payload, { masked = true } = {}) {
   return Buffer.concat([head, key, Buffer.from(body.map((b, i) => b ^ key[i % 4]))]);
 }
 
-async function opened() {
-  const ws = rawWs();
+async function opened(url = server.url) {
+  const ws = rawWs(url);
   await ws.opened;
   await waitUntil(() => ws.messages.length > 0, 'the Engine.IO open packet');
   assert.match(ws.messages[0], /^0\{"sid":/);
@@ -118,30 +120,60 @@ describe('WebSocket framing', () => {
     ws.close();
   });
 
-  test('frames for a client that stops reading queue up in order and all arrive', async () => {
-    const sender = await connect(server.url, { transports: ['websocket'] });
-    const reader = await opened();
-    reader.send('40');
-    await waitUntil(() => reader.messages.some((m) => m.startsWith('40{')), 'CONNECT');
-    reader.send('420["join_room",{"room":"backpressure","name":"Slow"}]');
-    await waitUntil(() => reader.messages.some((m) => m.startsWith('430[{"ok":true')), 'the join ack');
-    assert.equal((await request(sender, 'join_room', { room: 'backpressure', name: 'Fast' })).ok, true);
+  // A raw client in room `room` that has joined; `sender` joins next.
+  async function rawMember(room, url = server.url) {
+    const ws = await opened(url);
+    ws.send('40');
+    await waitUntil(() => ws.messages.some((m) => m.startsWith('40{')), 'CONNECT');
+    ws.send(`420["join_room",{"room":"${room}","name":"Slow"}]`);
+    await waitUntil(() => ws.messages.some((m) => m.startsWith('430[{"ok":true')), 'the join ack');
+    return ws;
+  }
 
-    // 600 messages of 20,000 characters: 12 MB, more than loopback's socket buffers hold.
-    reader._socket.pause();
-    const count = 600;
-    const text = (i) => `${String(i).padStart(4, '0')}${'x'.repeat(19_996)}`;
+  const chatText = (i) => `${String(i).padStart(4, '0')}${'x'.repeat(19_996)}`;
+  async function sendChats(sender, count) {
     for (let i = 0; i < count; i += 50) {
       const batch = [];
-      for (let j = i; j < i + 50; ++j) batch.push(request(sender, 'message', { text: text(j) }, 20_000));
+      for (let j = i; j < Math.min(count, i + 50); ++j) batch.push(request(sender, 'message', { text: chatText(j) }, 20_000));
       for (const ack of await Promise.all(batch)) assert.equal(ack.ok, true);
     }
-    reader._socket.resume();
+  }
+  const chatsOf = (ws) => ws.messages.filter((m) => m.startsWith('42["message"'));
 
-    const chats = () => reader.messages.filter((m) => m.startsWith('42["message"'));
-    await waitUntil(() => chats().length === count, `${count} chat messages`, 20_000);
-    chats().forEach((m, i) => assert.equal(JSON.parse(m.substring(2))[1].text, text(i)));
+  test('frames for a client that stops reading queue up in order and all arrive', async () => {
+    const reader = await rawMember('backlog');
+    const sender = await connect(server.url, { transports: ['websocket'] });
+    assert.equal((await request(sender, 'join_room', { room: 'backlog', name: 'Fast' })).ok, true);
+    // 600 messages of 20,000 characters: 12 MB, more than the kernel buffers (a few MB) for a
+    // client that does not read; this server queues up to 64 MB for one.
+    reader._socket.pause();
+    await sendChats(sender, 600);
+    reader._socket.resume();
+    await waitUntil(() => chatsOf(reader).length === 600, '600 chat messages', 20_000);
+    chatsOf(reader).forEach((m, i) => assert.equal(JSON.parse(m.substring(2))[1].text, chatText(i)));
     sender.disconnect();
     reader.close();
+  });
+
+  test('a client that leaves more than --max-ws-backlog unread is dropped, and the room goes on', async () => {
+    const strict = await startServer({ args: [...bulkChat, '--max-ws-backlog', String(1 << 20)] });
+    try {
+      const reader = await rawMember('too-slow', strict.url);
+      const sender = await connect(strict.url, { transports: ['websocket'] });
+      assert.equal((await request(sender, 'join_room', { room: 'too-slow', name: 'Fast' })).ok, true);
+      const left = new Promise((r) => sender.once('user_left', r));
+      reader._socket.pause();
+      await sendChats(sender, 600); // 12 MB
+      await left;
+      reader._socket.resume();
+      assert.equal(await closeCodeWithin(reader, 10_000), 1006); // no close frame: it would not be read
+      assert.ok(chatsOf(reader).length < 600, 'the dropped client did not get everything');
+      const metrics = await (await fetch(`${strict.url}/metrics`)).text();
+      assert.match(metrics, /^confab_slow_clients_dropped_total 1$/m);
+      assert.equal((await request(sender, 'message', { text: 'still here' })).ok, true);
+      sender.disconnect();
+    } finally {
+      await strict.stop();
+    }
   });
 });
