@@ -157,10 +157,7 @@ void TcpWebSocketChannel::write_frame(WsOpcode opcode, std::string_view payload)
     after_writes();
     return;
   }
-  if (header_size + payload.size() - written > max_backlog_) {
-    drop_slow_client();
-    return;
-  }
+  // The rest of this one frame waits; only frames queued behind it count against the backlog.
   if (written < header_size) {
     pending_.append(header + written, header_size - written);
     pending_.append(payload);

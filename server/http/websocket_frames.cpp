@@ -25,24 +25,8 @@ bool known_opcode(unsigned op) {
 
 // The codes a peer may send (RFC 6455 §7.4, and the IANA registry up to 1014).
 bool valid_close_code(std::uint16_t code) {
-  if (code >= 3000 && code <= 4999) return true;
-  switch (code) {
-    case 1000:
-    case 1001:
-    case 1002:
-    case 1003:
-    case 1007:
-    case 1008:
-    case 1009:
-    case 1010:
-    case 1011:
-    case 1012:
-    case 1013:
-    case 1014:
-      return true;
-    default:
-      return false;
-  }
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+         (code >= 3000 && code <= 4999);
 }
 
 std::uint64_t big_endian(const char* p, std::size_t bytes) {
@@ -161,8 +145,8 @@ bool WsFrameReader::dispatch(WsOpcode opcode, bool fin, char* payload, std::size
       message_.append(data);
       if (!fin) return true;
       in_message_ = false;
-      const std::string message = std::move(message_);
-      message_ = std::string();
+      std::string message;
+      message.swap(message_);  // the reader holds nothing once a message is out
       if (!message_binary_ && !valid_utf8(message)) return fail(ws_close::invalid_payload);
       if (sink.on_message(message, message_binary_)) return true;
       done_ = true;
