@@ -1,0 +1,101 @@
+#pragma once
+// The SFU's data plane as the meeting drives it (the port, like Outbox): the app implements it
+// over server/sfu, unit tests with a recording fake. Every call returns at once; the SFU applies
+// commands on its media worker in the order they were made. Ids are the meeting's (random,
+// unique server-wide); the data plane never sees Socket.IO or participants.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace confab::meeting {
+
+enum class MediaKind { audio, video };
+
+struct IceParameters {
+  std::string ufrag;  // >= 4 characters
+  std::string pwd;    // >= 22 characters
+};
+
+struct IceCandidate {
+  std::string foundation;
+  std::uint32_t priority = 0;
+  std::string ip;
+  std::uint16_t port = 0;  // UDP, type host
+};
+
+struct TransportInfo {
+  IceParameters ice;
+  std::vector<IceCandidate> candidates;
+  std::string fingerprint_sha256;  // the SFU's DTLS certificate, "AB:CD:..."
+};
+
+// Header-extension ids: index = the id on the publisher's packets (one-byte form, 1..14), value =
+// the router's id. An id the producer did not negotiate maps to kUnusedExtensionId, which the
+// router never offers, so subscribers ignore it (an element cannot be cut out in place).
+using ExtensionMap = std::array<std::uint8_t, 16>;
+inline constexpr std::uint8_t kUnusedExtensionId = 14;
+
+struct ProducerSpec {
+  std::string id;
+  std::string transport_id;
+  MediaKind kind = MediaKind::audio;
+  std::uint32_t ssrc = 0;
+  std::uint32_t rtx_ssrc = 0;              // 0: no RTX stream
+  std::uint8_t payload_type = 0;           // as the publisher sends it
+  std::uint8_t rtx_payload_type = 0;       // 0: no RTX
+  std::uint8_t router_payload_type = 0;    // what consumers receive
+  std::uint8_t router_rtx_payload_type = 0;
+  std::uint32_t clock_rate = 0;
+  ExtensionMap extensions{};
+  bool paused = false;
+};
+
+struct ConsumerSpec {
+  std::string id;
+  std::string transport_id;  // the subscriber's receive transport
+  std::string producer_id;
+  MediaKind kind = MediaKind::audio;
+  std::uint32_t ssrc = 0;      // what the subscriber receives
+  std::uint32_t rtx_ssrc = 0;  // 0: retransmissions go out on `ssrc` (no RTX)
+  std::uint8_t payload_type = 0;
+  std::uint8_t rtx_payload_type = 0;
+  bool paused = true;
+};
+
+class MediaRouter {
+ public:
+  virtual ~MediaRouter() = default;
+
+  // A transport in the media worker that carries `room` (rooms are placed on a worker when
+  // their first transport is made). The answer's ICE credentials are fresh.
+  virtual TransportInfo create_transport(std::string_view room, const std::string& id) = 0;
+  // The client's DTLS fingerprint (algorithm "sha-256", ...): the handshake may complete.
+  virtual void connect_transport(const std::string& id, std::string_view algorithm,
+                                 std::string_view fingerprint) = 0;
+  virtual IceParameters restart_ice(const std::string& id) = 0;
+  // Closes its producers and consumers too.
+  virtual void close_transport(const std::string& id) = 0;
+
+  virtual void create_producer(const ProducerSpec& spec) = 0;
+  virtual void close_producer(const std::string& id) = 0;  // closes its consumers too
+  virtual void set_producer_paused(const std::string& id, bool paused) = 0;
+
+  virtual void create_consumer(const ConsumerSpec& spec) = 0;
+  virtual void close_consumer(const std::string& id) = 0;
+  // Resuming a video consumer asks its publisher for a keyframe.
+  virtual void set_consumer_paused(const std::string& id, bool paused) = 0;
+  virtual void request_keyframe(const std::string& consumer_id) = 0;
+};
+
+// What the data plane reports back, delivered on the signaling thread.
+class MediaEvents {
+ public:
+  virtual ~MediaEvents() = default;
+  // ICE consent expired (30 s without a valid request), DTLS failed or closed by the peer.
+  virtual void transport_closed(const std::string& transport_id, std::string_view reason) = 0;
+};
+
+}  // namespace confab::meeting
