@@ -1,0 +1,58 @@
+#pragma once
+// A producer's stream as one subscriber receives it: its own SSRC, continuous sequence numbers
+// and timestamps (across pauses), video starting on a keyframe, and the subscriber's NACKs
+// answered from the producer's buffer.
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "meeting/media_router.hpp"
+#include "sfu/rtp_packet.hpp"
+#include "sfu/rtp_rewriter.hpp"
+
+namespace confab::sfu {
+
+class Producer;
+class WebRtcTransport;
+
+class Consumer {
+ public:
+  Consumer(const meeting::ConsumerSpec& spec, Producer& producer, WebRtcTransport& transport);
+
+  const meeting::ConsumerSpec& spec() const { return spec_; }
+  Producer& producer() { return producer_; }
+  WebRtcTransport& transport() { return transport_; }
+  bool paused() const { return paused_; }
+  // Resuming waits for the next keyframe (video).
+  void set_paused(bool paused);
+
+  // Rewrites a copy of the producer's packet (already in `out`, `len` bytes) for this
+  // subscriber. False: not for this subscriber now (paused, waiting for a keyframe, stale).
+  bool prepare(RtpPacket& out, bool keyframe);
+
+  // The producer's sequence number behind one this subscriber received, for its NACKs.
+  std::optional<std::uint16_t> source_sequence(std::uint16_t sent) const;
+  // Rewrites a resent packet (a copy of the producer's, by source sequence, `len` bytes in
+  // `buffer`) for this subscriber: the header it had the first time, wrapped in RTX when
+  // negotiated (which makes it 2 bytes longer).
+  bool prepare_retransmission(std::span<std::uint8_t> buffer, std::size_t& len,
+                              std::uint16_t sent_sequence);
+  bool uses_rtx() const { return spec_.rtx_ssrc != 0 && spec_.rtx_payload_type != 0; }
+
+ private:
+  static constexpr std::size_t kHistory = 1024;  // sequence numbers remembered for NACKs
+
+  meeting::ConsumerSpec spec_;
+  Producer& producer_;
+  WebRtcTransport& transport_;
+  bool paused_;
+  bool waiting_keyframe_ = true;
+  RtpRewriter rewriter_;
+  std::uint16_t rtx_sequence_ = 0;
+  std::array<std::uint16_t, kHistory> source_of_{};
+  std::array<std::uint16_t, kHistory> sent_at_{};  // which sent seq each slot holds
+  std::array<std::uint32_t, kHistory> sent_ts_{};
+  std::array<bool, kHistory> slot_used_{};
+};
+
+}  // namespace confab::sfu

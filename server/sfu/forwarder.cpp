@@ -1,0 +1,279 @@
+#include "sfu/forwarder.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "sfu/packet_kind.hpp"
+#include "sfu/rtcp.hpp"
+#include "sfu/stun_message.hpp"
+#include "sfu/vp8.hpp"
+
+namespace confab::sfu {
+
+Forwarder::Forwarder(DtlsContext& dtls, DatagramSender& sender, SfuCounters& counters,
+                     ClosedHook closed)
+    : dtls_(dtls), sender_(sender), counters_(counters), closed_(std::move(closed)) {}
+
+Forwarder::~Forwarder() {
+  // Consumers and producers point into transports: drop them first.
+  counters_.sub(counters_.consumers, consumers_.size());
+  counters_.sub(counters_.producers, producers_.size());
+  counters_.sub(counters_.transports, links_.size());
+  consumers_.clear();
+  producers_.clear();
+}
+
+// ---- control ----
+
+void Forwarder::add_transport(const std::string& id, std::string ufrag, std::string pwd,
+                              Clock::time_point now) {
+  if (links_.contains(id)) return;
+  Link& link = links_[id];
+  WebRtcTransport::Hooks hooks;
+  hooks.dead = [this, id](std::string_view reason) { dead_.emplace_back(id, std::string(reason)); };
+  link.transport = std::make_unique<WebRtcTransport>(id, std::move(ufrag), std::move(pwd), dtls_,
+                                                     sender_, counters_, std::move(hooks), now);
+  transports_[id] = link.transport.get();
+  by_ufrag_[link.transport->ice().ufrag()] = &link;
+  counters_.add(counters_.transports);
+}
+
+void Forwarder::connect_transport(const std::string& id, std::string_view algorithm,
+                                  std::string_view fingerprint) {
+  const auto it = links_.find(id);
+  if (it != links_.end()) it->second.transport->set_remote_fingerprint(algorithm, fingerprint);
+}
+
+void Forwarder::restart_ice(const std::string& id, std::string ufrag, std::string pwd,
+                            Clock::time_point now) {
+  const auto it = links_.find(id);
+  if (it == links_.end()) return;
+  Link& link = it->second;
+  by_ufrag_.erase(link.transport->ice().ufrag());
+  link.transport->ice().restart(std::move(ufrag), std::move(pwd), now);
+  by_ufrag_[link.transport->ice().ufrag()] = &link;
+}
+
+void Forwarder::forget_addresses(Link& link) {
+  std::erase_if(by_address_, [&](const auto& entry) { return entry.second == &link; });
+}
+
+void Forwarder::close_transport(const std::string& id) {
+  const auto it = links_.find(id);
+  if (it == links_.end()) return;
+  Link& link = it->second;
+  for (const auto& consumer : std::vector<std::string>(link.consumer_ids)) close_consumer(consumer);
+  for (const auto& producer : std::vector<std::string>(link.producer_ids)) close_producer(producer);
+  by_ufrag_.erase(link.transport->ice().ufrag());
+  forget_addresses(link);
+  transports_.erase(id);
+  links_.erase(it);
+  counters_.sub(counters_.transports);
+}
+
+void Forwarder::add_producer(const meeting::ProducerSpec& spec) {
+  const auto it = links_.find(spec.transport_id);
+  if (it == links_.end() || producers_.contains(spec.id)) return;
+  Link& link = it->second;
+  auto producer = std::make_unique<Producer>(spec, *link.transport);
+  link.producers_by_ssrc[spec.ssrc] = producer.get();
+  if (spec.rtx_ssrc != 0) link.producers_by_ssrc[spec.rtx_ssrc] = producer.get();
+  link.producer_ids.push_back(spec.id);
+  producers_.emplace(spec.id, std::move(producer));
+  counters_.add(counters_.producers);
+}
+
+void Forwarder::close_producer(const std::string& id) {
+  const auto it = producers_.find(id);
+  if (it == producers_.end()) return;
+  Producer& producer = *it->second;
+  std::vector<std::string> consumer_ids;
+  for (Consumer* consumer : producer.consumers()) consumer_ids.push_back(consumer->spec().id);
+  for (const auto& consumer : consumer_ids) close_consumer(consumer);
+  Link& link = links_.at(producer.spec().transport_id);
+  std::erase_if(link.producers_by_ssrc, [&](const auto& e) { return e.second == &producer; });
+  std::erase(link.producer_ids, id);
+  producers_.erase(it);
+  counters_.sub(counters_.producers);
+}
+
+void Forwarder::set_producer_paused(const std::string& id, bool paused) {
+  const auto it = producers_.find(id);
+  if (it == producers_.end()) return;
+  it->second->set_paused(paused);
+  if (!paused && it->second->video()) it->second->want_keyframe();
+}
+
+void Forwarder::add_consumer(const meeting::ConsumerSpec& spec) {
+  const auto link_it = links_.find(spec.transport_id);
+  const auto producer_it = producers_.find(spec.producer_id);
+  if (link_it == links_.end() || producer_it == producers_.end() || consumers_.contains(spec.id)) {
+    return;
+  }
+  Link& link = link_it->second;
+  Producer& producer = *producer_it->second;
+  auto consumer = std::make_unique<Consumer>(spec, producer, *link.transport);
+  producer.consumers().push_back(consumer.get());
+  link.consumers_by_ssrc[spec.ssrc] = consumer.get();
+  if (spec.rtx_ssrc != 0) link.consumers_by_ssrc[spec.rtx_ssrc] = consumer.get();
+  link.consumer_ids.push_back(spec.id);
+  if (!spec.paused && producer.video()) producer.want_keyframe();
+  consumers_.emplace(spec.id, std::move(consumer));
+  counters_.add(counters_.consumers);
+}
+
+void Forwarder::close_consumer(const std::string& id) {
+  const auto it = consumers_.find(id);
+  if (it == consumers_.end()) return;
+  Consumer& consumer = *it->second;
+  std::erase(consumer.producer().consumers(), &consumer);
+  Link& link = links_.at(consumer.spec().transport_id);
+  std::erase_if(link.consumers_by_ssrc, [&](const auto& e) { return e.second == &consumer; });
+  std::erase(link.consumer_ids, id);
+  consumers_.erase(it);
+  counters_.sub(counters_.consumers);
+}
+
+void Forwarder::set_consumer_paused(const std::string& id, bool paused) {
+  const auto it = consumers_.find(id);
+  if (it == consumers_.end()) return;
+  it->second->set_paused(paused);
+  if (!paused && it->second->producer().video()) it->second->producer().want_keyframe();
+}
+
+void Forwarder::request_keyframe(const std::string& consumer_id) {
+  const auto it = consumers_.find(consumer_id);
+  if (it != consumers_.end() && it->second->producer().video()) {
+    it->second->producer().want_keyframe();
+  }
+}
+
+// ---- packets ----
+
+Forwarder::Link* Forwarder::link_for(const TransportAddress& from) {
+  const auto it = by_address_.find(from);
+  if (it == by_address_.end() || !it->second->transport->ice().validated(from)) {
+    counters_.drop(DropReason::unknown_address);
+    return nullptr;
+  }
+  return it->second;
+}
+
+void Forwarder::receive(std::span<std::uint8_t> datagram, const TransportAddress& from,
+                        Clock::time_point now) {
+  switch (classify(datagram)) {
+    case PacketKind::Stun:
+      receive_stun(datagram, from, now);
+      break;
+    case PacketKind::Dtls:
+      if (Link* link = link_for(from)) link->transport->receive_dtls(datagram, from);
+      break;
+    case PacketKind::Rtp:
+      if (Link* link = link_for(from)) {
+        if (const auto len = link->transport->unprotect_rtp(datagram)) {
+          receive_rtp(*link, datagram.first(*len), now);
+        }
+      }
+      break;
+    case PacketKind::Rtcp:
+      if (Link* link = link_for(from)) {
+        if (const auto len = link->transport->unprotect_rtcp(datagram)) {
+          counters_.add(counters_.rtcp_packets_in);
+          receive_rtcp(*link, datagram.first(*len), now);
+        }
+      }
+      break;
+    case PacketKind::Unknown:
+      counters_.drop(DropReason::malformed);
+      break;
+  }
+  reap();
+}
+
+void Forwarder::receive_stun(std::span<const std::uint8_t> datagram, const TransportAddress& from,
+                             Clock::time_point now) {
+  const auto message = StunMessage::parse(datagram);
+  const auto ufrag = message ? local_ufrag(*message) : std::nullopt;
+  const auto it = ufrag ? by_ufrag_.find(std::string(*ufrag)) : by_ufrag_.end();
+  if (it == by_ufrag_.end()) {
+    counters_.drop(DropReason::bad_stun);
+    return;
+  }
+  Link& link = *it->second;
+  link.transport->receive_stun(*message, from, now);
+  if (link.transport->ice().validated(from)) by_address_[from] = &link;
+}
+
+void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::time_point now) {
+  const auto header = RtpPacket::parse(data);
+  if (!header) {
+    counters_.drop(DropReason::malformed);
+    return;
+  }
+  const auto it = link.producers_by_ssrc.find(header->ssrc());
+  if (it == link.producers_by_ssrc.end()) {
+    counters_.drop(DropReason::unknown_ssrc);
+    return;
+  }
+  counters_.add(counters_.rtp_packets_in);
+  counters_.add(counters_.rtp_bytes_in, data.size());
+  Producer& producer = *it->second;
+  std::size_t len = data.size();
+  bool recovered = false;
+  auto packet = producer.normalise(data, len, recovered);
+  if (!packet) {
+    counters_.drop(DropReason::malformed);
+    return;
+  }
+  producer.nacks().on_packet(packet->sequence(), now);
+  producer.buffer().store(data.first(len), packet->sequence(), now);
+  if (producer.paused()) return;
+  const bool keyframe = producer.video() && vp8::is_keyframe(packet->payload());
+  forward(producer, data.first(len), keyframe);
+}
+
+void Forwarder::forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe) {
+  for (Consumer* consumer : producer.consumers()) {
+    if (consumer->paused() || !consumer->transport().connected()) continue;
+    std::memcpy(out_.data(), packet.data(), packet.size());
+    auto copy = RtpPacket::parse(std::span(out_).first(packet.size()));
+    if (!copy || !consumer->prepare(*copy, keyframe)) continue;
+    consumer->transport().send_rtp(out_, packet.size());
+  }
+}
+
+void Forwarder::retransmit(Consumer& consumer, std::uint16_t sent_sequence) {
+  const auto source = consumer.source_sequence(sent_sequence);
+  if (!source) return;
+  const auto stored = consumer.producer().buffer().get(*source);
+  if (!stored) return;
+  std::memcpy(out_.data(), stored->data(), stored->size());
+  std::size_t len = stored->size();
+  if (!consumer.prepare_retransmission(out_, len, sent_sequence)) return;
+  if (consumer.transport().send_rtp(out_, len)) counters_.add(counters_.retransmissions);
+}
+
+void Forwarder::tick(Clock::time_point now) {
+  for (auto& [id, link] : links_) link.transport->tick(now);
+  reap();
+  if (now >= next_nack_) {
+    next_nack_ = now + kNackInterval;
+    send_nacks_and_keyframe_requests(now);
+  }
+  if (now >= next_report_) {
+    next_report_ = now + kReportInterval;
+    send_reports();
+  }
+}
+
+void Forwarder::reap() {
+  while (!dead_.empty()) {
+    auto [id, reason] = std::move(dead_.back());
+    dead_.pop_back();
+    if (!links_.contains(id)) continue;
+    close_transport(id);
+    if (closed_) closed_(id, reason);
+  }
+}
+
+}  // namespace confab::sfu

@@ -1,0 +1,135 @@
+#include "sfu/testing/test_peer.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "sfu/byte_io.hpp"
+#include "sfu/packet_kind.hpp"
+#include "sfu/rtcp.hpp"
+#include "sfu/rtp_packet.hpp"
+#include "sfu/stun_message.hpp"
+
+namespace confab::sfu::testing {
+
+namespace {
+constexpr std::size_t kMaxPacket = 1500 + kSrtpMaxTrailer;
+}
+
+TestPeer::TestPeer(const TransportAddress& self, const TransportAddress& server,
+                   meeting::IceParameters ice, std::string server_fingerprint, Send send)
+    : self_(self),
+      server_(server),
+      ice_(std::move(ice)),
+      server_fingerprint_(std::move(server_fingerprint)),
+      ufrag_("peer"),
+      send_(std::move(send)),
+      certificate_(DtlsCertificate::generate()),
+      context_(std::make_unique<DtlsContext>(certificate_)) {}
+
+TestPeer::~TestPeer() = default;
+
+const std::string& TestPeer::fingerprint() const { return certificate_.fingerprint_sha256(); }
+
+void TestPeer::check(Clock::time_point) {
+  std::array<std::uint8_t, 12> transaction{};
+  RAND_bytes(transaction.data(), static_cast<int>(transaction.size()));
+  const auto request = StunWriter(kStunBindingRequest, transaction)
+                           .username(ice_.ufrag + ":" + ufrag_)
+                           .priority(0x6e7f1eff)
+                           .ice_controlling(0x1122334455667788ULL)
+                           .use_candidate()
+                           .finish(ice_.pwd, true);
+  send_(request, server_);
+}
+
+void TestPeer::start_dtls() {
+  DtlsTransport::Callbacks callbacks;
+  callbacks.send = [this](std::span<const std::uint8_t> datagram) { send_(datagram, server_); };
+  callbacks.connected = [this](const SrtpKeys& keys) {
+    srtp_in_ = SrtpSession::create(keys.profile, SrtpSession::Direction::Inbound, keys.remote_master);
+    srtp_out_ = SrtpSession::create(keys.profile, SrtpSession::Direction::Outbound, keys.local_master);
+  };
+  callbacks.failed = [this](std::string_view) { failed_ = true; };
+  callbacks.closed = [this] { failed_ = true; };
+  dtls_ = std::make_unique<DtlsTransport>(*context_, DtlsRole::Client, std::move(callbacks));
+  dtls_->set_remote_fingerprint("sha-256", server_fingerprint_);
+  dtls_->start();
+}
+
+void TestPeer::receive(std::span<const std::uint8_t> datagram) {
+  switch (classify(datagram)) {
+    case PacketKind::Stun: {
+      const auto message = StunMessage::parse(datagram);
+      if (message && message->is_binding_success() && message->check_message_integrity(ice_.pwd) &&
+          message->check_fingerprint()) {
+        ice_done_ = true;
+        if (!dtls_started_) {
+          dtls_started_ = true;
+          start_dtls();
+        }
+      }
+      break;
+    }
+    case PacketKind::Dtls:
+      if (dtls_) dtls_->receive(datagram);
+      break;
+    case PacketKind::Rtp: {
+      if (!srtp_in_) break;
+      std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
+      std::size_t len = copy.size();
+      if (srtp_in_->unprotect_rtp(copy.data(), len) != SrtpSession::Result::Ok) break;
+      const auto packet = RtpPacket::parse(std::span(copy).first(len));
+      if (!packet) break;
+      const auto payload = packet->payload();
+      received_.push_back({packet->ssrc(), packet->sequence(), packet->timestamp(),
+                           packet->payload_type(), packet->marker(),
+                           std::vector<std::uint8_t>(payload.begin(), payload.end())});
+      break;
+    }
+    case PacketKind::Rtcp: {
+      if (!srtp_in_) break;
+      std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
+      std::size_t len = copy.size();
+      if (srtp_in_->unprotect_rtcp(copy.data(), len) != SrtpSession::Result::Ok) break;
+      receive_rtcp(std::span(copy).first(len));
+      break;
+    }
+    case PacketKind::Unknown:
+      break;
+  }
+}
+
+void TestPeer::tick() {
+  if (dtls_ && dtls_->timeout() && dtls_->timeout()->count() == 0) dtls_->handle_timeout();
+}
+
+void TestPeer::send_rtp(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
+                        std::uint32_t timestamp, std::span<const std::uint8_t> payload,
+                        bool marker, bool skip) {
+  std::vector<std::uint8_t> packet(12 + payload.size());
+  packet[0] = 0x80;
+  packet[1] = static_cast<std::uint8_t>((marker ? 0x80 : 0) | (payload_type & 0x7f));
+  store_u16(&packet[2], sequence);
+  store_u32(&packet[4], timestamp);
+  store_u32(&packet[8], ssrc);
+  std::copy(payload.begin(), payload.end(), packet.begin() + 12);
+  sent_[{ssrc, sequence}] = packet;
+  if (skip || !srtp_out_) return;
+  std::vector<std::uint8_t> wire(packet.size() + kSrtpMaxTrailer);
+  std::copy(packet.begin(), packet.end(), wire.begin());
+  std::size_t len = packet.size();
+  if (srtp_out_->protect_rtp(wire.data(), len, wire.size()) != SrtpSession::Result::Ok) return;
+  send_(std::span(wire).first(len), server_);
+}
+
+void TestPeer::send_rtcp(std::span<const std::uint8_t> packet) {
+  if (!srtp_out_) return;
+  std::vector<std::uint8_t> wire(packet.size() + kSrtpMaxTrailer);
+  std::copy(packet.begin(), packet.end(), wire.begin());
+  std::size_t len = packet.size();
+  if (srtp_out_->protect_rtcp(wire.data(), len, wire.size()) != SrtpSession::Result::Ok) return;
+  send_(std::span(wire).first(len), server_);
+}
+
+}  // namespace confab::sfu::testing

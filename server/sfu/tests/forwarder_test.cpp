@@ -1,0 +1,330 @@
+// The whole packet path in memory: test peers (our client role) and a Forwarder exchange real
+// STUN, DTLS and SRTP datagrams through a simulated network.
+#include "sfu/forwarder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+
+#include "sfu/rtcp.hpp"
+#include "sfu/testing/test_peer.hpp"
+
+namespace confab::sfu {
+namespace {
+
+using testing::TestPeer;
+using Clock = std::chrono::steady_clock;
+
+TransportAddress address(std::uint8_t last, std::uint16_t port) {
+  TransportAddress a;
+  a.ip = {127, 0, 0, last};
+  a.port = port;
+  return a;
+}
+
+struct Datagram {
+  TransportAddress from, to;
+  std::vector<std::uint8_t> bytes;
+};
+
+// VP8 payloads: a payload descriptor (S=1, partition 0) and a frame header whose P bit says
+// key or delta frame.
+std::vector<std::uint8_t> vp8_payload(bool keyframe, std::uint8_t fill) {
+  std::vector<std::uint8_t> p = {0x10, static_cast<std::uint8_t>(keyframe ? 0x50 : 0x51), 0x03,
+                                 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00};
+  p.resize(60, fill);
+  return p;
+}
+
+class ForwarderTest : public ::testing::Test, public DatagramSender {
+ protected:
+  const TransportAddress kSfu = address(1, 40000);
+
+  ForwarderTest()
+      : certificate_(DtlsCertificate::generate()),
+        context_(certificate_),
+        forwarder_(context_, *this, counters_,
+                   [this](const std::string& id, std::string_view reason) {
+                     closed_.emplace_back(id, std::string(reason));
+                   }) {}
+
+  bool send(std::span<const std::uint8_t> datagram, const TransportAddress& to) override {
+    wire_.push_back({kSfu, to, {datagram.begin(), datagram.end()}});
+    return true;
+  }
+
+  // A transport on the SFU and a connected peer for it.
+  TestPeer& connect(const std::string& id, std::uint8_t host) {
+    const meeting::IceParameters ice{"uf" + id + "xxxx", "pwd" + id + "xxxxxxxxxxxxxxxxxxxxxxxx"};
+    forwarder_.add_transport(id, ice.ufrag, ice.pwd, now_);
+    const TransportAddress self = address(host, static_cast<std::uint16_t>(50000 + host));
+    auto peer = std::make_unique<TestPeer>(
+        self, kSfu, ice, certificate_.fingerprint_sha256(),
+        [this, self](std::span<const std::uint8_t> d, const TransportAddress& to) {
+          if (!drop_next_from_peer_) wire_.push_back({self, to, {d.begin(), d.end()}});
+          drop_next_from_peer_ = false;
+        });
+    forwarder_.connect_transport(id, "sha-256", peer->fingerprint());
+    peer->check(now_);
+    pump();
+    EXPECT_TRUE(peer->connected()) << id;
+    TestPeer& ref = *peer;
+    peers_[self] = std::move(peer);
+    return ref;
+  }
+
+  void pump() {
+    for (int guard = 0; guard < 10000 && !wire_.empty(); ++guard) {
+      Datagram d = std::move(wire_.front());
+      wire_.pop_front();
+      if (d.to == kSfu) {
+        forwarder_.receive(d.bytes, d.from, now_);
+      } else if (auto it = peers_.find(d.to); it != peers_.end()) {
+        it->second->receive(d.bytes);
+      }
+    }
+  }
+
+  void advance(std::chrono::milliseconds by) {
+    now_ += by;
+    forwarder_.tick(now_);
+    pump();
+  }
+
+  meeting::ProducerSpec video_producer(const std::string& transport) {
+    meeting::ProducerSpec p;
+    p.id = "P1";
+    p.transport_id = transport;
+    p.kind = meeting::MediaKind::video;
+    p.ssrc = 1111;
+    p.rtx_ssrc = 1112;
+    p.payload_type = 96;
+    p.rtx_payload_type = 97;
+    p.router_payload_type = 101;
+    p.router_rtx_payload_type = 102;
+    p.clock_rate = 90000;
+    return p;
+  }
+
+  meeting::ConsumerSpec video_consumer(const std::string& id, const std::string& transport,
+                                       bool rtx = false) {
+    meeting::ConsumerSpec c;
+    c.id = id;
+    c.transport_id = transport;
+    c.producer_id = "P1";
+    c.kind = meeting::MediaKind::video;
+    c.ssrc = 2222;
+    c.rtx_ssrc = rtx ? 2223 : 0;
+    c.payload_type = 101;
+    c.rtx_payload_type = rtx ? 102 : 0;
+    c.paused = false;
+    return c;
+  }
+
+  DtlsCertificate certificate_;
+  DtlsContext context_;
+  SfuCounters counters_;
+  Forwarder forwarder_;
+  std::deque<Datagram> wire_;
+  std::map<TransportAddress, std::unique_ptr<TestPeer>> peers_;
+  std::vector<std::pair<std::string, std::string>> closed_;
+  Clock::time_point now_ = Clock::now();
+  bool drop_next_from_peer_ = false;
+};
+
+TEST_F(ForwarderTest, IceDtlsAndSrtpConnectBothSides) {
+  TestPeer& a = connect("A", 2);
+  EXPECT_TRUE(a.ice_done());
+  EXPECT_EQ(SfuCounters::read(counters_.transports), 1u);
+  EXPECT_EQ(SfuCounters::read(counters_.dtls_failures), 0u);
+}
+
+TEST_F(ForwarderTest, ForwardsExactlyThePublishedPayloadsWithTheConsumersSsrcAndPayloadType) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  std::vector<std::vector<std::uint8_t>> sent;
+  for (std::uint16_t i = 0; i < 50; ++i) {
+    // Sequence numbers cross the 16-bit wrap on the way.
+    const auto seq = static_cast<std::uint16_t>(65510 + i);
+    sent.push_back(vp8_payload(i == 0, static_cast<std::uint8_t>(i)));
+    a.send_rtp(1111, 96, seq, 1000u + i * 3000u, sent.back(), true);
+  }
+  pump();
+  ASSERT_EQ(b.received().size(), sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    const auto& got = b.received()[i];
+    EXPECT_EQ(got.ssrc, 2222u);
+    EXPECT_EQ(got.payload_type, 101);
+    EXPECT_EQ(got.payload, sent[i]);
+    if (i > 0) {
+      EXPECT_EQ(static_cast<std::uint16_t>(got.sequence - b.received()[i - 1].sequence), 1);
+      EXPECT_EQ(got.timestamp - b.received()[i - 1].timestamp, 3000u);
+    }
+  }
+  EXPECT_EQ(SfuCounters::read(counters_.rtp_packets_in), 50u);
+}
+
+TEST_F(ForwarderTest, VideoStartsOnAKeyframeAndAResumeAsksThepublisherForOne) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  auto spec = video_consumer("C1", "B");
+  spec.paused = true;
+  forwarder_.add_consumer(spec);
+  a.send_rtp(1111, 96, 1, 0, vp8_payload(true, 1));
+  pump();
+  EXPECT_TRUE(b.received().empty()) << "a paused consumer sends nothing";
+  forwarder_.set_consumer_paused("C1", false);
+  advance(std::chrono::milliseconds(30));
+  EXPECT_GE(a.plis_received(), 1u);
+  a.send_rtp(1111, 96, 2, 3000, vp8_payload(false, 2));
+  pump();
+  EXPECT_TRUE(b.received().empty()) << "a delta frame cannot start the stream";
+  a.send_rtp(1111, 96, 3, 6000, vp8_payload(true, 3));
+  a.send_rtp(1111, 96, 4, 9000, vp8_payload(false, 4));
+  pump();
+  ASSERT_EQ(b.received().size(), 2u);
+  EXPECT_EQ(b.received()[0].payload, vp8_payload(true, 3));
+}
+
+TEST_F(ForwarderTest, ALossFromThePublisherIsNackedAndRecovered) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  for (std::uint16_t seq = 100; seq < 110; ++seq) {
+    a.send_rtp(1111, 96, seq, seq * 3000u, vp8_payload(seq == 100, static_cast<std::uint8_t>(seq)),
+               false, /*skip=*/seq == 104);
+    pump();
+  }
+  ASSERT_EQ(b.received().size(), 9u);
+  advance(std::chrono::milliseconds(30));
+  EXPECT_GE(a.nacked_received(), 1u);
+  EXPECT_GE(SfuCounters::read(counters_.nacks_sent), 1u);
+  ASSERT_EQ(b.received().size(), 10u);
+  EXPECT_EQ(b.received().back().payload, vp8_payload(false, 104));
+}
+
+TEST_F(ForwarderTest, ASubscribersNackIsAnsweredFromTheBufferOverRtx) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B", /*rtx=*/true));
+  for (std::uint16_t seq = 1; seq <= 5; ++seq) {
+    a.send_rtp(1111, 96, seq, seq * 3000u, vp8_payload(seq == 1, static_cast<std::uint8_t>(seq)));
+  }
+  pump();
+  ASSERT_EQ(b.received().size(), 5u);
+  const std::uint16_t lost = b.received()[2].sequence;
+  const std::uint16_t nack[] = {lost};
+  b.send_nack(2222, nack);
+  pump();
+  ASSERT_EQ(b.received().size(), 6u);
+  const auto& rtx = b.received().back();
+  EXPECT_EQ(rtx.ssrc, 2223u);
+  EXPECT_EQ(rtx.payload_type, 102);
+  ASSERT_GE(rtx.payload.size(), 2u);
+  EXPECT_EQ((rtx.payload[0] << 8) | rtx.payload[1], lost);
+  EXPECT_EQ(std::vector<std::uint8_t>(rtx.payload.begin() + 2, rtx.payload.end()),
+            b.received()[2].payload);
+  EXPECT_EQ(SfuCounters::read(counters_.retransmissions), 1u);
+}
+
+TEST_F(ForwarderTest, ASubscribersPliReachesThePublisherAtMostTwiceASecond) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  advance(std::chrono::milliseconds(600));  // the consumer's start asked for one
+  advance(std::chrono::milliseconds(600));
+  const auto before = a.plis_received();
+  EXPECT_GE(before, 1u);
+  for (int i = 0; i < 5; ++i) b.send_pli(2222);
+  pump();
+  advance(std::chrono::milliseconds(30));
+  EXPECT_EQ(a.plis_received(), before + 1);
+  for (int i = 0; i < 5; ++i) b.send_pli(2222);
+  pump();
+  advance(std::chrono::milliseconds(30));
+  EXPECT_EQ(a.plis_received(), before + 1) << "inside the interval";
+  advance(std::chrono::milliseconds(500));
+  EXPECT_EQ(a.plis_received(), before + 2) << "sent when the interval ends";
+}
+
+TEST_F(ForwarderTest, RtxFromThePublisherIsUnwrapped) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  a.send_rtp(1111, 96, 10, 0, vp8_payload(true, 10));
+  auto inner = vp8_payload(false, 11);
+  std::vector<std::uint8_t> rtx = {0, 11};
+  rtx.insert(rtx.end(), inner.begin(), inner.end());
+  a.send_rtp(1112, 97, 500, 3000, rtx);
+  pump();
+  ASSERT_EQ(b.received().size(), 2u);
+  EXPECT_EQ(b.received()[1].payload, inner);
+  EXPECT_EQ(b.received()[1].ssrc, 2222u);
+}
+
+TEST_F(ForwarderTest, BadInputIsDroppedAndCounted) {
+  TestPeer& a = connect("A", 2);
+  forwarder_.add_producer(video_producer("A"));
+  const TransportAddress stranger = address(9, 9999);
+  // RTP-looking bytes from an address no ICE check validated.
+  std::vector<std::uint8_t> junk(40, 0);
+  junk[0] = 0x80;
+  junk[1] = 96;
+  forwarder_.receive(junk, stranger, now_);
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::unknown_address)]), 1u);
+  // A validated address, but not valid SRTP.
+  forwarder_.receive(junk, a.address(), now_);
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::srtp_auth)]), 1u);
+  // STUN for an unknown ufrag, and noise.
+  std::vector<std::uint8_t> noise = {0xff, 0x00, 0x01};
+  forwarder_.receive(noise, stranger, now_);
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::malformed)]), 1u);
+  EXPECT_TRUE(wire_.empty()) << "nothing answered";
+}
+
+TEST_F(ForwarderTest, AWrongPasswordBindsNothing) {
+  forwarder_.add_transport("A", "ufAAAA", "pwdAAAAAAAAAAAAAAAAAAAAAAA", now_);
+  TestPeer liar(address(5, 5555), kSfu, {"ufAAAA", "not-the-password-at-all"},
+                certificate_.fingerprint_sha256(),
+                [this](std::span<const std::uint8_t> d, const TransportAddress& to) {
+                  wire_.push_back({address(5, 5555), to, {d.begin(), d.end()}});
+                });
+  liar.check(now_);
+  pump();
+  EXPECT_FALSE(liar.ice_done());
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::bad_stun)]), 1u);
+}
+
+TEST_F(ForwarderTest, ConsentExpiresAfterThirtySilentSeconds) {
+  connect("A", 2);
+  advance(std::chrono::seconds(29));
+  EXPECT_TRUE(closed_.empty());
+  advance(std::chrono::seconds(2));
+  ASSERT_EQ(closed_.size(), 1u);
+  EXPECT_EQ(closed_[0].first, "A");
+  EXPECT_EQ(forwarder_.transport_count(), 0u);
+  EXPECT_EQ(SfuCounters::read(counters_.transports), 0u);
+}
+
+TEST_F(ForwarderTest, ClosingATransportClosesItsProducersAndTheirConsumers) {
+  connect("A", 2);
+  connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  EXPECT_EQ(SfuCounters::read(counters_.consumers), 1u);
+  forwarder_.close_transport("A");
+  EXPECT_EQ(SfuCounters::read(counters_.producers), 0u);
+  EXPECT_EQ(SfuCounters::read(counters_.consumers), 0u);
+  forwarder_.close_consumer("C1");  // already gone: ignored
+}
+
+}  // namespace
+}  // namespace confab::sfu
