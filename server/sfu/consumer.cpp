@@ -15,13 +15,18 @@ void Consumer::set_paused(bool paused) {
   if (!paused) waiting_keyframe_ = producer_.video();
 }
 
-bool Consumer::prepare(RtpPacket& out, bool keyframe) {
+bool Consumer::prepare(RtpPacket& out, bool keyframe,
+                       std::chrono::steady_clock::time_point now) {
   if (paused_) return false;
   if (waiting_keyframe_) {
     if (producer_.video() && !keyframe) return false;
     waiting_keyframe_ = false;
-    rewriter_.resync();
+    // The receiver's clock moved on while nothing was sent: so does the timestamp.
+    if (last_sent_at_) {
+      rewriter_.resync(RtpRewriter::ts_gap_for(now - *last_sent_at_, producer_.spec().clock_rate));
+    }
   }
+  last_sent_at_ = now;
   const std::uint16_t source = out.sequence();
   const auto mapped = rewriter_.rewrite(source, out.timestamp());
   if (!mapped) return false;

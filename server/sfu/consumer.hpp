@@ -3,6 +3,8 @@
 // and timestamps (across pauses), video starting on a keyframe, and the subscriber's NACKs
 // answered from the producer's buffer.
 #include <array>
+#include <chrono>
+#include <span>
 #include <cstdint>
 #include <optional>
 
@@ -28,7 +30,7 @@ class Consumer {
 
   // Rewrites a copy of the producer's packet (already in `out`, `len` bytes) for this
   // subscriber. False: not for this subscriber now (paused, waiting for a keyframe, stale).
-  bool prepare(RtpPacket& out, bool keyframe);
+  bool prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now);
 
   // The producer's sequence number behind one this subscriber received, for its NACKs.
   std::optional<std::uint16_t> source_sequence(std::uint16_t sent) const;
@@ -47,6 +49,7 @@ class Consumer {
   WebRtcTransport& transport_;
   bool paused_;
   bool waiting_keyframe_ = true;
+  std::optional<std::chrono::steady_clock::time_point> last_sent_at_;
   RtpRewriter rewriter_;
   std::uint16_t rtx_sequence_ = 0;
   std::array<std::uint16_t, kHistory> source_of_{};

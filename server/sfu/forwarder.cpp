@@ -225,32 +225,112 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
     counters_.drop(DropReason::malformed);
     return;
   }
-  producer.nacks().on_packet(packet->sequence(), now);
-  producer.buffer().store(data.first(len), packet->sequence(), now);
+  const bool keyframe = producer.video() && vp8_is_keyframe(packet->payload());
+  producer.nacks().on_packet(packet->sequence(), now, keyframe);
+  producer.buffer().store(packet->sequence(), data.first(len), now);
   if (producer.paused()) return;
-  const bool keyframe = producer.video() && vp8::is_keyframe(packet->payload());
-  forward(producer, data.first(len), keyframe);
+  forward(producer, data.first(len), keyframe, now);
 }
 
-void Forwarder::forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe) {
+void Forwarder::forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe,
+                        Clock::time_point now) {
   for (Consumer* consumer : producer.consumers()) {
     if (consumer->paused() || !consumer->transport().connected()) continue;
     std::memcpy(out_.data(), packet.data(), packet.size());
     auto copy = RtpPacket::parse(std::span(out_).first(packet.size()));
-    if (!copy || !consumer->prepare(*copy, keyframe)) continue;
+    if (!copy || !consumer->prepare(*copy, keyframe, now)) continue;
     consumer->transport().send_rtp(out_, packet.size());
   }
 }
 
-void Forwarder::retransmit(Consumer& consumer, std::uint16_t sent_sequence) {
+void Forwarder::retransmit(Consumer& consumer, std::uint16_t sent_sequence,
+                           Clock::time_point now) {
   const auto source = consumer.source_sequence(sent_sequence);
   if (!source) return;
-  const auto stored = consumer.producer().buffer().get(*source);
+  const auto stored = consumer.producer().buffer().get(*source, now);
   if (!stored) return;
   std::memcpy(out_.data(), stored->data(), stored->size());
   std::size_t len = stored->size();
   if (!consumer.prepare_retransmission(out_, len, sent_sequence)) return;
   if (consumer.transport().send_rtp(out_, len)) counters_.add(counters_.retransmissions);
+}
+
+void Forwarder::receive_rtcp(Link& link, std::span<const std::uint8_t> data,
+                             Clock::time_point now) {
+  const auto compound = RtcpCompound::parse(data);
+  if (!compound) {
+    counters_.drop(DropReason::malformed);
+    return;
+  }
+  for (const RtcpPacket packet : *compound) {
+    if (packet.is_nack()) {
+      const auto it = link.consumers_by_ssrc.find(packet.media_ssrc());
+      if (it == link.consumers_by_ssrc.end()) continue;
+      packet.for_each_nacked([&](std::uint16_t seq) {
+        counters_.add(counters_.nacks_received);
+        retransmit(*it->second, seq, now);
+      });
+    } else if (packet.is_pli()) {
+      const auto it = link.consumers_by_ssrc.find(packet.media_ssrc());
+      if (it != link.consumers_by_ssrc.end()) it->second->producer().want_keyframe();
+    } else if (packet.is_fir()) {
+      for (std::size_t i = 0; i < packet.fir_entry_count(); ++i) {
+        const auto it = link.consumers_by_ssrc.find(packet.fir_entry(i).ssrc);
+        if (it != link.consumers_by_ssrc.end()) it->second->producer().want_keyframe();
+      }
+    } else if (packet.is_remb()) {
+      if (const auto bitrate = packet.remb_bitrate()) {
+        link.transport->set_receive_bitrate(
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(*bitrate, UINT32_MAX)));
+      }
+    }
+    // SR and RR are read by nobody yet: RTT and SR forwarding come with bandwidth estimation.
+  }
+}
+
+// NACKs for what publishers lost, and keyframe requests (PLI), each batched per transport.
+void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
+  for (auto& [id, producer] : producers_) {
+    WebRtcTransport& transport = producer->transport();
+    if (!transport.connected()) continue;
+    RtcpWriter writer(out_);
+    const auto lost = producer->nacks().collect(now);
+    if (!lost.empty()) {
+      writer.nack(sfu_ssrc_, producer->spec().ssrc, lost);
+      counters_.add(counters_.nacks_sent, lost.size());
+    }
+    if (producer->nacks().keyframe_needed()) producer->want_keyframe();
+    if (producer->take_keyframe_request(now)) {
+      writer.pli(sfu_ssrc_, producer->spec().ssrc);
+      counters_.add(counters_.keyframe_requests);
+    }
+    if (writer.ok() && writer.size() > 0) transport.send_rtcp(out_, writer.size());
+  }
+}
+
+// Once a second: an REMB to each publisher bounding its video by what its subscribers can
+// take (the lowest estimate any of them reported; a default while none did).
+void Forwarder::send_reports() {
+  for (auto& [id, link] : links_) {
+    if (!link.transport->connected() || link.producer_ids.empty()) continue;
+    std::array<std::uint32_t, 8> ssrcs{};
+    std::size_t count = 0;
+    std::uint32_t bitrate = 0;
+    for (const auto& [ssrc, producer] : link.producers_by_ssrc) {
+      if (!producer->video() || ssrc != producer->spec().ssrc || count == ssrcs.size()) continue;
+      ssrcs[count++] = ssrc;
+      for (Consumer* consumer : producer->consumers()) {
+        const std::uint32_t reported = consumer->transport().receive_bitrate();
+        if (reported != 0 && (bitrate == 0 || reported < bitrate)) bitrate = reported;
+      }
+    }
+    if (count == 0) continue;
+    if (bitrate == 0) bitrate = kDefaultPublisherBitrate;
+    bitrate = std::max(bitrate, kMinPublisherBitrate);
+    RtcpWriter writer(out_);
+    writer.receiver_report(sfu_ssrc_).remb(sfu_ssrc_, bitrate, std::span(ssrcs).first(count));
+    if (writer.ok()) link.transport->send_rtcp(out_, writer.size());
+  }
 }
 
 void Forwarder::tick(Clock::time_point now) {

@@ -77,8 +77,9 @@ class Forwarder {
                     Clock::time_point now);
   void receive_rtp(Link& link, std::span<std::uint8_t> packet, Clock::time_point now);
   void receive_rtcp(Link& link, std::span<const std::uint8_t> packet, Clock::time_point now);
-  void forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe);
-  void retransmit(Consumer& consumer, std::uint16_t sent_sequence);
+  void forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe,
+               Clock::time_point now);
+  void retransmit(Consumer& consumer, std::uint16_t sent_sequence, Clock::time_point now);
   void send_nacks_and_keyframe_requests(Clock::time_point now);
   void send_reports();
   void forget_addresses(Link& link);

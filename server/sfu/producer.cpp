@@ -8,9 +8,8 @@ namespace confab::sfu {
 
 Producer::Producer(const meeting::ProducerSpec& spec, WebRtcTransport& transport)
     : spec_(spec), transport_(transport), paused_(spec.paused) {
-  for (std::size_t id = 0; id < spec.extensions.size(); ++id) {
-    extension_map_[id] = spec.extensions[id] ? spec.extensions[id] : meeting::kUnusedExtensionId;
-  }
+  // Ids the producer did not negotiate stay 0: their elements are blanked to padding.
+  for (std::size_t id = 0; id < spec.extensions.size(); ++id) extension_map_[id] = spec.extensions[id];
 }
 
 std::optional<RtpPacket> Producer::normalise(std::span<std::uint8_t> data, std::size_t& len,

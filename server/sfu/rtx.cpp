@@ -6,17 +6,11 @@
 
 namespace confab::sfu {
 
-namespace {
-std::size_t header_size(RtpPacket& packet) {
-  return static_cast<std::size_t>(packet.payload().data() - packet.data().data());
-}
-}  // namespace
-
 bool unwrap_rtx(std::span<std::uint8_t> data, std::size_t& len, std::uint32_t ssrc,
                 std::uint8_t payload_type) {
   auto packet = RtpPacket::parse(data.first(len));
   if (!packet || packet->payload().size() < 2) return false;
-  const std::size_t header = header_size(*packet);
+  const std::size_t header = packet->header_size();
   const auto osn = static_cast<std::uint16_t>((data[header] << 8) | data[header + 1]);
   packet->set_ssrc(ssrc);
   packet->set_payload_type(payload_type);
@@ -31,7 +25,7 @@ bool wrap_rtx(std::span<std::uint8_t> buffer, std::size_t& len, std::uint32_t rt
   if (len + 2 > buffer.size()) return false;
   auto packet = RtpPacket::parse(buffer.first(len));
   if (!packet) return false;
-  const std::size_t header = header_size(*packet);
+  const std::size_t header = packet->header_size();
   const std::uint16_t osn = packet->sequence();
   packet->set_ssrc(rtx_ssrc);
   packet->set_payload_type(rtx_payload_type);

@@ -89,7 +89,8 @@ std::optional<std::size_t> WebRtcTransport::unprotect_rtp(std::span<std::uint8_t
     return std::nullopt;
   }
   std::size_t len = packet.size();
-  return accept(srtp_in_->unprotect_rtp(packet.data(), len), len, counters_);
+  const auto result = srtp_in_->unprotect_rtp(packet.data(), len);
+  return accept(result, len, counters_);
 }
 
 std::optional<std::size_t> WebRtcTransport::unprotect_rtcp(std::span<std::uint8_t> packet) {
@@ -98,7 +99,8 @@ std::optional<std::size_t> WebRtcTransport::unprotect_rtcp(std::span<std::uint8_
     return std::nullopt;
   }
   std::size_t len = packet.size();
-  return accept(srtp_in_->unprotect_rtcp(packet.data(), len), len, counters_);
+  const auto result = srtp_in_->unprotect_rtcp(packet.data(), len);
+  return accept(result, len, counters_);
 }
 
 bool WebRtcTransport::send_rtp(std::span<std::uint8_t> buffer, std::size_t len) {

@@ -133,3 +133,46 @@ void TestPeer::send_rtcp(std::span<const std::uint8_t> packet) {
 }
 
 }  // namespace confab::sfu::testing
+
+namespace confab::sfu::testing {
+
+void TestPeer::receive_rtcp(std::span<const std::uint8_t> data) {
+  const auto compound = RtcpCompound::parse(data);
+  if (!compound) return;
+  for (const RtcpPacket packet : *compound) {
+    if (packet.is_pli()) {
+      ++plis_;
+    } else if (packet.is_remb()) {
+      if (const auto bitrate = packet.remb_bitrate()) remb_ = static_cast<std::uint32_t>(*bitrate);
+    } else if (packet.is_nack()) {
+      const std::uint32_t ssrc = packet.media_ssrc();
+      packet.for_each_nacked([&](std::uint16_t seq) {
+        ++nacked_;
+        const auto it = sent_.find({ssrc, seq});
+        if (it == sent_.end() || !srtp_out_) return;
+        std::vector<std::uint8_t> wire(it->second.size() + kSrtpMaxTrailer);
+        std::copy(it->second.begin(), it->second.end(), wire.begin());
+        std::size_t len = it->second.size();
+        if (srtp_out_->protect_rtp(wire.data(), len, wire.size()) != SrtpSession::Result::Ok) return;
+        ++retransmitted_;
+        send_(std::span(wire).first(len), server_);
+      });
+    }
+  }
+}
+
+void TestPeer::send_nack(std::uint32_t media_ssrc, std::span<const std::uint16_t> sequences) {
+  std::array<std::uint8_t, 256> buffer{};
+  RtcpWriter writer(buffer);
+  writer.receiver_report(rtcp_ssrc_).nack(rtcp_ssrc_, media_ssrc, sequences);
+  send_rtcp(writer.data());
+}
+
+void TestPeer::send_pli(std::uint32_t media_ssrc) {
+  std::array<std::uint8_t, 64> buffer{};
+  RtcpWriter writer(buffer);
+  writer.receiver_report(rtcp_ssrc_).pli(rtcp_ssrc_, media_ssrc);
+  send_rtcp(writer.data());
+}
+
+}  // namespace confab::sfu::testing

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <map>
+#include <unordered_map>
 
 #include "sfu/rtcp.hpp"
 #include "sfu/testing/test_peer.hpp"
@@ -66,11 +66,11 @@ class ForwarderTest : public ::testing::Test, public DatagramSender {
           drop_next_from_peer_ = false;
         });
     forwarder_.connect_transport(id, "sha-256", peer->fingerprint());
-    peer->check(now_);
-    pump();
-    EXPECT_TRUE(peer->connected()) << id;
     TestPeer& ref = *peer;
     peers_[self] = std::move(peer);
+    ref.check(now_);
+    pump();
+    EXPECT_TRUE(ref.connected()) << id;
     return ref;
   }
 
@@ -127,7 +127,7 @@ class ForwarderTest : public ::testing::Test, public DatagramSender {
   SfuCounters counters_;
   Forwarder forwarder_;
   std::deque<Datagram> wire_;
-  std::map<TransportAddress, std::unique_ptr<TestPeer>> peers_;
+  std::unordered_map<TransportAddress, std::unique_ptr<TestPeer>, TransportAddressHash> peers_;
   std::vector<std::pair<std::string, std::string>> closed_;
   Clock::time_point now_ = Clock::now();
   bool drop_next_from_peer_ = false;

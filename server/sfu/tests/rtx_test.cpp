@@ -8,8 +8,10 @@ namespace confab::sfu {
 namespace {
 
 std::vector<std::uint8_t> packet_with_payload(std::vector<std::uint8_t> payload) {
-  std::vector<std::uint8_t> p = {0x80, 96, 0x12, 0x34, 0, 0, 0x10, 0, 0, 0, 0x04, 0x57};
-  p.insert(p.end(), payload.begin(), payload.end());
+  std::vector<std::uint8_t> p(12 + payload.size());
+  const std::uint8_t header[12] = {0x80, 96, 0x12, 0x34, 0, 0, 0x10, 0, 0, 0, 0x04, 0x57};
+  std::copy(std::begin(header), std::end(header), p.begin());
+  std::copy(payload.begin(), payload.end(), p.begin() + 12);
   return p;
 }
 
