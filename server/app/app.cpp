@@ -17,6 +17,22 @@ std::filesystem::path ensure_directory(const std::string& dir) {
   return dir;
 }
 
+std::unique_ptr<sfu::Sfu> make_sfu(const Config& c, boost::asio::io_context& io) {
+  if (!c.sfu) return nullptr;
+  sfu::SfuOptions options;
+  options.listen_address = c.host;
+  options.port = static_cast<std::uint16_t>(c.rtc_port);
+  options.workers = c.rtc_workers;
+  options.announced_addresses = c.rtc_announced_addresses;
+  auto sfu = std::make_unique<sfu::Sfu>(
+      std::move(options), [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); });
+  std::string ports;
+  for (const auto port : sfu->ports()) ports += (ports.empty() ? "" : ",") + std::to_string(port);
+  spdlog::info("SFU media on UDP {}:{} ({} worker{}), rooms above {} participants",
+               c.host, ports, c.rtc_workers, c.rtc_workers == 1 ? "" : "s", c.mesh_max);
+  return sfu;
+}
+
 meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics) {
   meeting::MeetingConfig m;
   m.room_capacity = c.room_capacity;
@@ -51,6 +67,7 @@ App::App(const Config& config)
                                    config.max_messages_per_second, config.message_burst}),
       store_(ensure_directory(config.data_dir)),
       outbox_(io_, sio_.of("/")),
+      sfu_(make_sfu(config, io_)),
       meeting_(outbox_, store_, meeting_config(config, metrics_), clock_, random_),
       gateway_(sio_.of("/"), meeting_),
       origins_(config.allowed_origins),
@@ -103,7 +120,48 @@ void App::add_security_headers(bool tls) {
   if (tls) router_.add_default_header("Strict-Transport-Security", "max-age=15552000");
 }
 
+void App::add_sfu_metrics() {
+  metrics_.gauge("confab_sfu_transports", "SFU transports open",
+                 [this] { return static_cast<double>(sfu_->total(&sfu::SfuCounters::transports)); });
+  metrics_.gauge("confab_sfu_producers", "SFU producers (published streams)",
+                 [this] { return static_cast<double>(sfu_->total(&sfu::SfuCounters::producers)); });
+  metrics_.gauge("confab_sfu_consumers", "SFU consumers (forwarded streams)",
+                 [this] { return static_cast<double>(sfu_->total(&sfu::SfuCounters::consumers)); });
+  metrics_.counter("confab_rtp_packets_total", "RTP packets through the SFU, by direction");
+  metrics_.counter("confab_rtp_bytes_total", "RTP bytes through the SFU, by direction");
+  metrics_.counter("confab_rtcp_packets_total", "RTCP packets through the SFU, by direction");
+  metrics_.counter("confab_nacks_total", "Sequence numbers NACKed: received from subscribers, sent to publishers");
+  metrics_.counter("confab_retransmissions_total", "Packets the SFU resent to subscribers from its buffer");
+  metrics_.counter("confab_keyframe_requests_total", "PLIs the SFU sent to publishers");
+  metrics_.counter("confab_dtls_failures_total", "DTLS handshakes that failed");
+  metrics_.counter("confab_sfu_datagrams_dropped_total", "Datagrams the SFU dropped, by reason");
+}
+
+void App::render_sfu_metrics() {
+  using C = sfu::SfuCounters;
+  const auto set = [this](const char* name, const char* labels, auto counter) {
+    metrics_.set(name, labels, sfu_->total(counter));
+  };
+  set("confab_rtp_packets_total", "direction=\"in\"", &C::rtp_packets_in);
+  set("confab_rtp_packets_total", "direction=\"out\"", &C::rtp_packets_out);
+  set("confab_rtp_bytes_total", "direction=\"in\"", &C::rtp_bytes_in);
+  set("confab_rtp_bytes_total", "direction=\"out\"", &C::rtp_bytes_out);
+  set("confab_rtcp_packets_total", "direction=\"in\"", &C::rtcp_packets_in);
+  set("confab_rtcp_packets_total", "direction=\"out\"", &C::rtcp_packets_out);
+  set("confab_nacks_total", "direction=\"received\"", &C::nacks_received);
+  set("confab_nacks_total", "direction=\"sent\"", &C::nacks_sent);
+  set("confab_retransmissions_total", "", &C::retransmissions);
+  set("confab_keyframe_requests_total", "", &C::keyframe_requests);
+  set("confab_dtls_failures_total", "", &C::dtls_failures);
+  for (std::size_t i = 0; i < static_cast<std::size_t>(sfu::DropReason::count_); ++i) {
+    const auto reason = static_cast<sfu::DropReason>(i);
+    metrics_.set("confab_sfu_datagrams_dropped_total",
+                 fmt::format("reason=\"{}\"", sfu::to_string(reason)), sfu_->dropped(reason));
+  }
+}
+
 void App::add_routes() {
+  if (sfu_) add_sfu_metrics();
   metrics_.counter("confab_errors_total", "Errors by kind (protocol, handler, internal)");
   metrics_.counter("confab_meeting_errors_total", "Meeting requests refused, by error code");
   metrics_.counter("confab_messages_relayed_total", "offer/answer/ice_candidate messages delivered");
@@ -155,6 +213,7 @@ std::string App::render_metrics() {
   metrics_.set("confab_connections_total", {}, t.connections_total);
   metrics_.set("confab_connections_refused_total", {}, listener_->rejected_connections());
   metrics_.set("confab_slow_clients_dropped_total", {}, t.slow_clients_dropped);
+  if (sfu_) render_sfu_metrics();
   return metrics_.render();
 }
 

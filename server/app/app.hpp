@@ -14,6 +14,7 @@
 #include "http/origin_policy.hpp"
 #include "http/router.hpp"
 #include "meeting/meeting.hpp"
+#include "sfu/sfu.hpp"
 #include "socketio/server.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -30,6 +31,8 @@ class App {
   void add_security_headers(bool tls);
   http::ListenerOptions listener_options();
   std::string render_metrics();
+  void add_sfu_metrics();
+  void render_sfu_metrics();
   void shutdown();
   void wait_for_drain(int attempts_left);
 
@@ -43,6 +46,7 @@ class App {
   meeting::SystemClock clock_;
   meeting::SystemRandomSource random_;
   SocketOutbox outbox_;
+  std::unique_ptr<sfu::Sfu> sfu_;  // null with --no-sfu
   meeting::Meeting meeting_;
   MeetingGateway gateway_;
   http::OriginPolicy origins_;

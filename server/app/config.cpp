@@ -19,7 +19,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
-  cli.add_option("--room-capacity", c.room_capacity, "Participants per room")
+  auto* capacity = cli.add_option("--room-capacity", c.room_capacity,
+                                  "Participants per room (default 16 without the SFU, 50 with it)")
       ->envname("CONFAB_ROOM_CAPACITY")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
@@ -113,6 +114,28 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->check(CLI::Range(60, 7 * 86'400))
       ->capture_default_str();
 
+  cli.add_flag("!--no-sfu", c.sfu, "Every room stays a peer-to-peer mesh (no media through the server)")
+      ->envname("CONFAB_SFU");
+  cli.add_option("--mesh-max", c.mesh_max,
+                 "Rooms of up to N participants stay a peer-to-peer mesh; bigger ones use the SFU "
+                 "(0: every room on the SFU)")
+      ->envname("CONFAB_MESH_MAX")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  cli.add_option("--rtc-port", c.rtc_port,
+                 "UDP port of the SFU's media (worker i uses port + i); default: the same number as --port")
+      ->envname("CONFAB_RTC_PORT")
+      ->check(CLI::Range(0, 65535));
+  cli.add_option("--rtc-announced-address", c.rtc_announced_addresses,
+                 "Address put in the SFU's ICE candidates (repeatable), e.g. the public IP; default: "
+                 "the host's addresses (loopback when --host is loopback)")
+      ->envname("CONFAB_RTC_ANNOUNCED_ADDRESS")
+      ->delimiter(',');
+  cli.add_option("--rtc-workers", c.rtc_workers, "SFU media worker threads (one UDP port each)")
+      ->envname("CONFAB_RTC_WORKERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+
   auto* token = cli.add_subcommand("token", "Print a signed join token and exit (uses --jwt-secret or --data-dir)");
   token->fallthrough();  // --data-dir and --jwt-secret may come after `token` too
   token->add_option("--room", c.token.room, "Room the token admits to")->required();
@@ -129,6 +152,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
     return cli.exit(e);
   }
   c.token.requested = token->parsed();
+  if (c.sfu && capacity->count() == 0) c.room_capacity = 50;
+  if (c.rtc_port < 0) c.rtc_port = c.port;
   return std::nullopt;
 }
 

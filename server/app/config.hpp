@@ -21,7 +21,7 @@ struct Config {
   std::string web_root = "web/dist";
   std::string data_dir = "data";
   std::string log_level = "info";
-  std::size_t room_capacity = 16;
+  std::size_t room_capacity = 16;  // 50 when the SFU is on and no capacity is given
   std::size_t chat_history = 50;
   std::vector<std::string> stun_urls;
   int ping_interval_ms = 25000;
@@ -49,6 +49,12 @@ struct Config {
   std::vector<std::string> turn_urls;
   std::string turn_secret;
   std::int64_t turn_ttl_s = 86'400;
+  // The SFU: rooms above mesh_max members forward media through confab's media workers.
+  bool sfu = true;
+  int rtc_port = -1;  // UDP; -1: the same number as `port`
+  std::vector<std::string> rtc_announced_addresses;  // empty: the host's own
+  std::size_t rtc_workers = 1;
+  std::size_t mesh_max = 4;
   TokenCommand token;
 };
 
