@@ -1,0 +1,56 @@
+#include "sfu/rtp_rewriter.hpp"
+
+#include <algorithm>
+
+namespace confab::sfu {
+
+std::optional<RtpRewriter::Out> RtpRewriter::rewrite(std::uint16_t seq, std::uint32_t ts) {
+  if (!started_ || pending_resync_) {
+    std::uint16_t out_seq = fixed_start_ ? start_seq_ : seq;
+    std::uint32_t out_ts = fixed_start_ ? start_ts_ : ts;
+    if (started_) {
+      out_seq = static_cast<std::uint16_t>(last_seq_ + 1);
+      out_ts = last_ts_ + resync_gap_;
+    }
+    started_ = true;
+    pending_resync_ = false;
+    source_.reset();
+    segment_base_ = source_.unwrap(seq);
+    seq_offset_ = static_cast<std::uint16_t>(out_seq - seq);
+    ts_offset_ = out_ts - ts;
+    last_seq_ = out_seq;
+    last_ts_ = out_ts;
+    return Out{out_seq, out_ts};
+  }
+  const bool newest = source_.peek(seq) > source_.newest();
+  const std::int64_t unwrapped = source_.unwrap(seq);
+  if (unwrapped < segment_base_) return std::nullopt;  // from before the switch point
+  const Out out{static_cast<std::uint16_t>(seq + seq_offset_), ts + ts_offset_};
+  if (newest) {
+    last_seq_ = out.seq;
+    last_ts_ = out.ts;
+  }
+  return out;
+}
+
+void RtpRewriter::resync(std::uint32_t ts_gap) {
+  if (!started_) return;
+  pending_resync_ = true;
+  resync_gap_ = std::max<std::uint32_t>(ts_gap, 1);
+}
+
+std::uint32_t RtpRewriter::ts_gap_for(std::chrono::nanoseconds elapsed, std::uint32_t clock_rate) {
+  if (elapsed.count() <= 0) return 1;
+  // Milliseconds keep the product in range for any realistic pause and rate.
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+  const std::uint64_t units = ms * clock_rate / 1000;
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(units, 1, 0x7FFFFFFF));
+}
+
+std::optional<RtpRewriter::Out> RtpRewriter::last() const {
+  if (!started_) return std::nullopt;
+  return Out{last_seq_, last_ts_};
+}
+
+}  // namespace confab::sfu
