@@ -130,10 +130,11 @@ class RtcpPacket {
   std::span<const std::uint8_t> bytes_;
 };
 
-// A validated compound RTCP packet. parse() walks every sub-packet: version 2, a length that
-// fits, padding only in the last one (and within it), and per type the fixed parts (SR and RR
-// report blocks, BYE sources, feedback headers, NACK and FIR entries, REMB's SSRC list). One bad
-// sub-packet refuses the whole compound. Unknown types are accepted and skipped.
+// A validated compound RTCP packet. parse() walks every sub-packet: version 2, a packet type
+// in 192..223, a length that fits, padding only in the last one (and within it), and per type the
+// fixed parts (SR and RR report blocks, BYE sources, feedback headers, NACK and FIR entries, REMB's
+// SSRC list). One bad sub-packet refuses the whole compound. Other types in the range are accepted
+// and skipped.
 class RtcpCompound {
  public:
   static std::optional<RtcpCompound> parse(std::span<const std::uint8_t> data);

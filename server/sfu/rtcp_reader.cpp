@@ -63,6 +63,7 @@ std::optional<RtcpCompound> RtcpCompound::parse(std::span<const std::uint8_t> da
     const auto rest = data.subspan(offset);
     if (rest.size() < kHeaderSize) return std::nullopt;
     if ((rest[0] >> 6) != 2) return std::nullopt;
+    if (rest[1] < 192 || rest[1] > 223) return std::nullopt;  // not RTCP (RFC 5761 4)
     const std::size_t size = packet_size(rest);
     if (size > rest.size()) return std::nullopt;
     std::size_t padding = 0;

@@ -97,7 +97,9 @@ void RtpPacket::for_each_extension(F&& f) const {
   const std::size_t end = at + extension_size_;
   while (at < end) {
     const std::size_t element = at;
-    if (p[at] == 0) {  // a padding byte, in either form
+    // Id 0 is a padding byte in either form; like libwebrtc, a one-byte header with id 0 and a
+    // non-zero length is skipped as one byte too.
+    if ((one ? p[at] >> 4 : p[at]) == 0) {
       ++at;
       continue;
     }

@@ -242,6 +242,9 @@ TEST(RtcpCompound, FeedbackShapes) {
   EXPECT_FALSE(parses({0x8F, 205, 0, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 0, 1}));
   // Unknown types (XR, APP) pass unread.
   EXPECT_TRUE(parses({0x80, 207, 0, 1, 0, 0, 0, 1, 0x80, 204, 0, 0}));
+  // A packet type outside RTCP's 192..223.
+  EXPECT_FALSE(parses({0x80, 96, 0, 1, 0, 0, 0, 1}));
+  EXPECT_FALSE(parses({0x80, 201, 0, 1, 0, 0, 0, 1, 0x80, 224, 0, 0}));
   // A BYE with more sources than bytes.
   EXPECT_FALSE(parses({0x82, 203, 0, 1, 0, 0, 0, 1}));
   // An SR without its sender info.

@@ -175,6 +175,20 @@ TEST(RtpPacket, TwoByteExtensions) {
   EXPECT_TRUE(RtpPacket::parse(b)->extension(200));
 }
 
+TEST(RtpPacket, OneByteIdZeroIsAlwaysOnePaddingByte) {
+  // 0x02 has id 0 and a length nibble of 2: skipped as a single byte, then id 1 follows.
+  Bytes b = header(0x90, {0xBE, 0xDE, 0, 1, 0x02, 0x10, 0x77, 0, 0xEE});
+  auto p = RtpPacket::parse(b);
+  ASSERT_TRUE(p);
+  const auto e1 = p->extension(1);
+  ASSERT_TRUE(e1);
+  EXPECT_EQ(Bytes(e1->begin(), e1->end()), (Bytes{0x77}));
+  auto map = identity_extension_map();
+  map[0] = 0;
+  p->remap_extension_ids(map);
+  EXPECT_EQ(b[16], 0x02);  // left alone: it is not an element
+}
+
 TEST(RtpPacket, UnknownProfileIsNotRead) {
   Bytes b = header(0x90, {0x12, 0x34, 0, 1, 0x10, 7, 0, 0, 0xEE});
   const auto p = RtpPacket::parse(b);
