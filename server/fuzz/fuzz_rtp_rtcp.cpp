@@ -6,15 +6,17 @@
 //     reads inside the extension block; remapping with the identity map changes nothing; a map
 //     drawn from the input keeps the packet parseable with the same header, payload and size,
 //     and every id found afterwards is the image of one found before; setters read back; the
-//     payload as a VP8 descriptor (below).
+//     payload as a VP8 descriptor (below); RTX (RFC 4588) encoding then decoding gives the
+//     packet back without its padding.
 //  2. a compound RTCP packet: the sub-packets tile the input and count as size(); every
 //     accessor stays inside; SR, RR, BYE, NACK, PLI, FIR and REMB written again by RtcpWriter
 //     parse back to the same fields (REMB's bitrate rounded down by at most 2^-17).
 //  3. a VP8 payload: the descriptor fits; rewriting the picture id / TL0PICIDX reads back
 //     (the id cut to its field width) and changes nothing else.
 //  4. pairs of bytes as a sequence-number stream into RtpRewriter, NackGenerator and
-//     RetransmissionBuffer: the rewriter's newest output moves by exactly the source's step
-//     within a segment; the NACK list never exceeds its bound; stored packets come back intact.
+//     RetransmissionBuffer (0xFF,n: resync; 0xFE,n: drop a packet just after the newest): the
+//     rewriter's newest output moves by exactly the source's step less the drops in between;
+//     the NACK list never exceeds its bound; stored packets come back intact.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -30,6 +32,7 @@
 #include "sfu/rtcp.hpp"
 #include "sfu/rtp_packet.hpp"
 #include "sfu/rtp_rewriter.hpp"
+#include "sfu/rtx.hpp"
 #include "sfu/vp8.hpp"
 
 namespace {
@@ -61,6 +64,37 @@ void check_vp8(std::span<const std::uint8_t> payload) {
   FUZZ_CHECK(after->tid == d->tid && after->keyidx == d->keyidx);
   FUZZ_CHECK(std::equal(copy.begin() + static_cast<std::ptrdiff_t>(d->size), copy.end(),
                         payload.begin() + static_cast<std::ptrdiff_t>(d->size)));
+}
+
+// RTX encode then decode gives the packet back without its padding.
+void check_rtx(std::span<const std::uint8_t> packet) {
+  Bytes plain(packet.begin(), packet.end());
+  const auto original = sfu::RtpPacket::parse(plain);
+  FUZZ_CHECK(original);
+  const std::size_t header = original->header_size();
+  const Bytes payload(original->payload().begin(), original->payload().end());
+  Bytes buffer(packet.begin(), packet.end());
+  if (original->padding_size() < 2) {
+    FUZZ_CHECK(!sfu::rtx_encode(buffer, buffer.size(), 97, 0x5678, 9));  // no room
+  }
+  buffer.resize(buffer.size() + 2);
+  const auto rtx_size = sfu::rtx_encode(buffer, packet.size(), 97, 0x5678, 9);
+  FUZZ_CHECK(rtx_size && *rtx_size == header + 2 + payload.size());
+  const auto rtx = sfu::RtpPacket::parse(std::span(buffer).first(*rtx_size));
+  FUZZ_CHECK(rtx && rtx->payload_type() == 97 && rtx->ssrc() == 0x5678 && rtx->sequence() == 9);
+  FUZZ_CHECK(sfu::rtx_original_sequence(*rtx) == original->sequence());
+  const auto size = sfu::rtx_decode(buffer, *rtx_size, original->payload_type(), original->ssrc());
+  FUZZ_CHECK(size && *size == header + payload.size());
+  const auto back = sfu::RtpPacket::parse(std::span(buffer).first(*size));
+  FUZZ_CHECK(back && !back->has_padding() && back->header_size() == header);
+  FUZZ_CHECK(back->sequence() == original->sequence() && back->ssrc() == original->ssrc());
+  FUZZ_CHECK(back->payload_type() == original->payload_type());
+  FUZZ_CHECK(
+      std::equal(payload.begin(), payload.end(), back->payload().begin(), back->payload().end()));
+  // The header is the original's but for the P bit.
+  FUZZ_CHECK((buffer[0] | 0x20) == (packet[0] | 0x20));
+  FUZZ_CHECK(std::equal(buffer.begin() + 1, buffer.begin() + static_cast<std::ptrdiff_t>(header),
+                        packet.begin() + 1));
 }
 
 void check_rtp(std::span<const std::uint8_t> input) {
@@ -114,6 +148,7 @@ void check_rtp(std::span<const std::uint8_t> input) {
   FUZZ_CHECK(r->ssrc() == 0x12345678 && r->payload_type() == 0x7F && r->marker());
   FUZZ_CHECK(r->header_size() == header);
   check_vp8(r->payload());
+  check_rtx(copy);
 }
 
 void check_rtcp(std::span<const std::uint8_t> input) {
@@ -219,23 +254,41 @@ void check_streams(std::span<const std::uint8_t> input) {
   sfu::NackGenerator nacks(config);
   sfu::RetransmissionBuffer buffer(64, 32, 1s);
   sfu::NackGenerator::Clock::time_point now{};
-  std::optional<std::uint16_t> newest;
+  // The rewriter's segment as seen from outside: newest forwarded, newest forwarded or
+  // dropped, and drops since the newest forwarded.
+  std::optional<std::uint16_t> forwarded;
+  std::uint16_t seen = 0;
+  std::uint16_t drops_since = 0;
   for (std::size_t i = 0; i + 2 <= input.size(); i += 2) {
     const auto seq = static_cast<std::uint16_t>((input[i] << 8) | input[i + 1]);
     now += std::chrono::milliseconds(input[i + 1] % 16);
     if (input[i] == 0xFF) {
       rewriter.resync(input[i + 1]);
-      newest.reset();
+      forwarded.reset();
+      drops_since = 0;
+      continue;
+    }
+    if (input[i] == 0xFE) {
+      if (!forwarded) continue;
+      const auto dropped = static_cast<std::uint16_t>(seen + 1 + input[i + 1] % 3);
+      FUZZ_CHECK(rewriter.drop(dropped));
+      seen = dropped;
+      ++drops_since;
       continue;
     }
     const auto before = rewriter.last();
     const auto out = rewriter.rewrite(seq, seq * 10u);
-    if (out && newest && sfu::is_newer(seq, *newest)) {
-      // Newest in the segment: output moves by the same step.
-      FUZZ_CHECK(out->seq == static_cast<std::uint16_t>(before->seq + (seq - *newest)));
+    const bool newest = !forwarded || sfu::is_newer(seq, seen);
+    if (out && forwarded && newest) {
+      FUZZ_CHECK(out->seq ==
+                 static_cast<std::uint16_t>(before->seq + (seq - *forwarded) - drops_since));
       FUZZ_CHECK(rewriter.last() == out);
     }
-    if (out && (!newest || sfu::is_newer(seq, *newest))) newest = seq;
+    if (out && newest) {
+      forwarded = seq;
+      seen = seq;
+      drops_since = 0;
+    }
     nacks.on_packet(seq, now, (input[i + 1] & 0x80) != 0);
     FUZZ_CHECK(nacks.missing_count() <= config.max_missing);
     if (input[i + 1] % 5 == 0) {

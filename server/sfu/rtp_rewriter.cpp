@@ -16,21 +16,55 @@ std::optional<RtpRewriter::Out> RtpRewriter::rewrite(std::uint16_t seq, std::uin
     pending_resync_ = false;
     source_.reset();
     segment_base_ = source_.unwrap(seq);
-    seq_offset_ = static_cast<std::uint16_t>(out_seq - seq);
+    segment_out_ = out_seq;
     ts_offset_ = out_ts - ts;
+    drop_count_ = 0;
     last_seq_ = out_seq;
     last_ts_ = out_ts;
     return Out{out_seq, out_ts};
   }
   const bool newest = source_.peek(seq) > source_.newest();
-  const std::int64_t unwrapped = source_.unwrap(seq);
-  if (unwrapped < segment_base_) return std::nullopt;  // from before the switch point
-  const Out out{static_cast<std::uint16_t>(seq + seq_offset_), ts + ts_offset_};
+  const std::int64_t s = source_.peek(seq);
+  if (s < segment_base_ || dropped(s)) return std::nullopt;  // before the switch, or dropped
+  const auto skipped = drops_before(s);
+  if (!skipped) return std::nullopt;  // too old to number
+  source_.unwrap(seq);
+  const Out out{static_cast<std::uint16_t>(segment_out_ + (s - segment_base_) - *skipped),
+                ts + ts_offset_};
   if (newest) {
     last_seq_ = out.seq;
     last_ts_ = out.ts;
   }
   return out;
+}
+
+bool RtpRewriter::drop(std::uint16_t seq) {
+  if (!started_ || pending_resync_) return true;  // nothing numbered yet: nothing to close
+  const std::int64_t s = source_.peek(seq);
+  if (s <= source_.newest()) return dropped(s);
+  source_.unwrap(seq);
+  drops_[drop_count_ % kRememberedDrops] = s;
+  ++drop_count_;
+  return true;
+}
+
+bool RtpRewriter::dropped(std::int64_t s) const {
+  const std::size_t known = std::min(drop_count_, kRememberedDrops);
+  for (std::size_t i = 0; i < known; ++i) {
+    if (drops_[(drop_count_ - 1 - i) % kRememberedDrops] == s) return true;
+  }
+  return false;
+}
+
+std::optional<std::int64_t> RtpRewriter::drops_before(std::int64_t s) const {
+  // Drops are recorded in increasing order: count back from the newest while they are >= s.
+  const std::size_t known = std::min(drop_count_, kRememberedDrops);
+  std::size_t not_before = 0;
+  while (not_before < known && drops_[(drop_count_ - 1 - not_before) % kRememberedDrops] >= s) {
+    ++not_before;
+  }
+  if (not_before == known && drop_count_ > kRememberedDrops) return std::nullopt;
+  return static_cast<std::int64_t>(drop_count_ - not_before);
 }
 
 void RtpRewriter::resync(std::uint32_t ts_gap) {

@@ -2,7 +2,9 @@
 // Per consumer: maps the forwarded source's (sequence, timestamp) to one continuous output
 // stream. Output sequence numbers have no gap the receiver would NACK when forwarding pauses or
 // the source changes (resync), and timestamps keep moving forward.
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -36,6 +38,12 @@ class RtpRewriter {
   // (ts_gap_for). Before any packet went out it does nothing.
   void resync(std::uint32_t ts_gap = 1);
 
+  // The source packet `seq` will not be forwarded (padding only, a layer not sent): later
+  // packets close the gap, so the receiver sees no loss, and a copy of it arriving later is
+  // dropped. Works for a packet newer than any seen in the segment; for an older one (its
+  // successors already went out numbered) it returns false and changes nothing.
+  bool drop(std::uint16_t seq);
+
   // `elapsed` in RTP clock units at `clock_rate` Hz (at least 1).
   static std::uint32_t ts_gap_for(std::chrono::nanoseconds elapsed, std::uint32_t clock_rate);
 
@@ -50,10 +58,20 @@ class RtpRewriter {
   bool started_ = false;
   bool pending_resync_ = false;
   std::uint32_t resync_gap_ = 1;
+  // How many dropped source packets come before unwrapped source seq `s` (in this segment);
+  // nothing if that is no longer known (older than the remembered drops).
+  std::optional<std::int64_t> drops_before(std::int64_t s) const;
+  bool dropped(std::int64_t s) const;
+
+  static constexpr std::size_t kRememberedDrops = 64;
+
   SeqUnwrapper source_;            // source sequence, within the current segment
   std::int64_t segment_base_ = 0;  // unwrapped source seq of the segment's first packet
-  std::uint16_t seq_offset_ = 0;   // output = source + offset (mod 2^16)
+  std::uint16_t segment_out_ = 0;  // its output seq
   std::uint32_t ts_offset_ = 0;
+  // The latest drops of this segment (unwrapped, increasing), in a ring, and how many in all.
+  std::array<std::int64_t, kRememberedDrops> drops_{};
+  std::size_t drop_count_ = 0;
   std::uint16_t last_seq_ = 0;  // newest output
   std::uint32_t last_ts_ = 0;
 };

@@ -73,6 +73,53 @@ TEST(RtpRewriter, SwitchOfSourceStream) {
   EXPECT_EQ(r.last(), (Out{4, 6001}));
 }
 
+TEST(RtpRewriter, DroppedPacketsLeaveNoGap) {
+  RtpRewriter r(100, 0);
+  EXPECT_EQ(r.rewrite(1, 0), (Out{100, 0}));
+  EXPECT_TRUE(r.drop(2));  // padding only: not forwarded
+  EXPECT_TRUE(r.drop(3));
+  EXPECT_EQ(r.rewrite(4, 3000), (Out{101, 3000}));
+  EXPECT_EQ(r.rewrite(6, 6000), (Out{103, 6000}));
+  EXPECT_EQ(r.rewrite(5, 6000), (Out{102, 6000}));  // reordered: its own slot
+  EXPECT_EQ(r.rewrite(3, 0), std::nullopt);         // the dropped one again
+  EXPECT_TRUE(r.drop(3));                           // dropping it again is fine
+  EXPECT_FALSE(r.drop(5));                          // already numbered and sent: too late
+  EXPECT_EQ(r.rewrite(1, 0), (Out{100, 0}));        // a retransmission from before the drops
+  EXPECT_EQ(r.last(), (Out{103, 6000}));
+}
+
+TEST(RtpRewriter, DropsAcrossWrapAndResync) {
+  RtpRewriter r(0, 0);
+  r.rewrite(65534, 0);
+  EXPECT_TRUE(r.drop(65535));
+  EXPECT_TRUE(r.drop(0));
+  EXPECT_EQ(r.rewrite(1, 10), (Out{1, 10}));
+  r.resync();
+  EXPECT_EQ(r.rewrite(500, 7), (Out{2, 11}));  // drops of the old segment no longer count
+  EXPECT_EQ(r.rewrite(501, 8), (Out{3, 12}));
+  // Dropping before anything went out: nothing to close.
+  RtpRewriter fresh;
+  EXPECT_TRUE(fresh.drop(9));
+  EXPECT_EQ(fresh.rewrite(10, 0), (Out{10, 0}));
+}
+
+TEST(RtpRewriter, ManyDropsForgetTheOldestOnly) {
+  RtpRewriter r(0, 0);
+  r.rewrite(0, 0);
+  // Forward every other packet, drop the rest, far past the remembered drops.
+  for (std::uint16_t s = 1; s < 400; ++s) {
+    if (s % 2 == 1) {
+      EXPECT_TRUE(r.drop(s));
+    } else {
+      EXPECT_EQ(r.rewrite(s, s), (Out{static_cast<std::uint16_t>(s / 2), s})) << s;
+    }
+  }
+  // A late copy of a recent forwarded packet is still numbered right...
+  EXPECT_EQ(r.rewrite(398, 398), (Out{199, 398}));
+  // ...one from before the remembered drops can no longer be numbered: dropped.
+  EXPECT_EQ(r.rewrite(10, 10), std::nullopt);
+}
+
 TEST(RtpRewriter, ResyncBeforeAnythingAndGapHelpers) {
   RtpRewriter r(10, 20);
   r.resync(5000);  // nothing went out yet: no effect
