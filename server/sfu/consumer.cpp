@@ -55,7 +55,10 @@ bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_
   packet->set_sequence(sent_sequence);
   packet->set_timestamp(sent_ts_[sent_sequence % kHistory]);
   if (!uses_rtx()) return true;
-  return wrap_rtx(buffer, len, spec_.rtx_ssrc, spec_.rtx_payload_type, rtx_sequence_++);
+  const auto size = rtx_encode(buffer, len, spec_.rtx_payload_type, spec_.rtx_ssrc, rtx_sequence_++);
+  if (!size) return false;
+  len = *size;
+  return true;
 }
 
 }  // namespace confab::sfu

@@ -19,7 +19,9 @@ std::optional<RtpPacket> Producer::normalise(std::span<std::uint8_t> data, std::
   recovered = spec_.rtx_ssrc != 0 && packet->ssrc() == spec_.rtx_ssrc;
   if (recovered) {
     if (packet->payload_type() != spec_.rtx_payload_type) return std::nullopt;
-    if (!unwrap_rtx(data, len, spec_.ssrc, spec_.payload_type)) return std::nullopt;
+    const auto size = rtx_decode(data, len, spec_.payload_type, spec_.ssrc);
+    if (!size) return std::nullopt;
+    len = *size;
     packet = RtpPacket::parse(data.first(len));
     if (!packet) return std::nullopt;
   }
