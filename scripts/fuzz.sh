@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 targets=(${FUZZ_TARGETS:-fuzz_engineio_payload fuzz_socketio_packet fuzz_meeting_handlers
-  fuzz_websocket_frames fuzz_stun fuzz_rtp_rtcp})
+  fuzz_websocket_frames fuzz_stun fuzz_rtp_rtcp fuzz_dtls_server})
 build=build/fuzz
 max_len=${FUZZ_MAX_LEN:-4096}
 
