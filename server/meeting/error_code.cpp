@@ -1,51 +1,38 @@
 #include "meeting/error_code.hpp"
 
+#include <array>
+
 namespace confab::meeting {
 
-std::string_view to_string(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::bad_request:
-      return "bad_request";
-    case ErrorCode::invalid_room:
-      return "invalid_room";
-    case ErrorCode::invalid_name:
-      return "invalid_name";
-    case ErrorCode::room_full:
-      return "room_full";
-    case ErrorCode::not_in_room:
-      return "not_in_room";
-    case ErrorCode::unknown_peer:
-      return "unknown_peer";
-    case ErrorCode::too_long:
-      return "too_long";
-    case ErrorCode::unknown_event:
-      return "unknown_event";
-    case ErrorCode::forbidden:
-      return "forbidden";
-    case ErrorCode::password_required:
-      return "password_required";
-    case ErrorCode::wrong_password:
-      return "wrong_password";
-    case ErrorCode::invalid_token:
-      return "invalid_token";
-    case ErrorCode::token_expired:
-      return "token_expired";
-    case ErrorCode::room_locked:
-      return "room_locked";
-    case ErrorCode::removed:
-      return "removed";
-    case ErrorCode::denied:
-      return "denied";
-    case ErrorCode::rate_limited:
-      return "rate_limited";
-    case ErrorCode::too_many_rooms:
-      return "too_many_rooms";
-    case ErrorCode::server_full:
-      return "server_full";
-    case ErrorCode::internal_error:
-      return "internal_error";
+namespace {
+
+// Indexed by ErrorCode; a code added to the enum without a name here fails the build.
+constexpr std::array<std::string_view, kErrorCodeCount> kNames = {
+    "bad_request",       "invalid_room",      "invalid_name",       "room_full",
+    "not_in_room",       "unknown_peer",      "too_long",           "unknown_event",
+    "forbidden",         "password_required", "wrong_password",     "invalid_token",
+    "token_expired",     "room_locked",       "removed",            "denied",
+    "rate_limited",      "too_many_rooms",    "server_full",        "wrong_mode",
+    "sfu_unavailable",   "unknown_transport", "unknown_producer",   "unknown_consumer",
+    "source_taken",      "unsupported_codec", "bad_rtp_parameters", "bad_dtls_parameters",
+    "internal_error",
+};
+
+constexpr bool all_named() {
+  for (const auto name : kNames) {
+    if (name.empty()) return false;
   }
-  return "internal_error";
+  return true;
+}
+static_assert(all_named(), "every ErrorCode needs its name in kNames");
+static_assert(kNames[static_cast<std::size_t>(ErrorCode::wrong_mode)] == "wrong_mode");
+static_assert(kNames[static_cast<std::size_t>(ErrorCode::internal_error)] == "internal_error");
+
+}  // namespace
+
+std::string_view to_string(ErrorCode code) {
+  const auto index = static_cast<std::size_t>(code);
+  return index < kNames.size() ? kNames[index] : "internal_error";
 }
 
 }  // namespace confab::meeting

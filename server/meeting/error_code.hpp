@@ -28,9 +28,19 @@ enum class ErrorCode {
   rate_limited,
   too_many_rooms,
   server_full,
-  internal_error,
+  // SFU rooms.
+  wrong_mode,
+  sfu_unavailable,
+  unknown_transport,
+  unknown_producer,
+  unknown_consumer,
+  source_taken,
+  unsupported_codec,
+  bad_rtp_parameters,
+  bad_dtls_parameters,
+  internal_error,  // keep last: kErrorCodeCount counts up to it
 };
-inline constexpr std::size_t kErrorCodeCount = 20;
+inline constexpr std::size_t kErrorCodeCount = static_cast<std::size_t>(ErrorCode::internal_error) + 1;
 
 std::string_view to_string(ErrorCode code);
 

@@ -1,12 +1,11 @@
 #include "meeting/event.hpp"
 
-#include <array>
 #include <utility>
 
 namespace confab::meeting {
 
 std::optional<Event> parse_event(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Event>, 15> kEvents = {{
+  static constexpr std::pair<std::string_view, Event> kEvents[] = {
       {"join_room", Event::join_room},
       {"leave_room", Event::leave_room},
       {"offer", Event::offer},
@@ -22,7 +21,19 @@ std::optional<Event> parse_event(std::string_view name) {
       {"end_meeting", Event::end_meeting},
       {"admit", Event::admit},
       {"deny", Event::deny},
-  }};
+      {"sfu_capabilities", Event::sfu_capabilities},
+      {"sfu_create_transport", Event::sfu_create_transport},
+      {"sfu_connect_transport", Event::sfu_connect_transport},
+      {"sfu_restart_ice", Event::sfu_restart_ice},
+      {"sfu_produce", Event::sfu_produce},
+      {"sfu_close_producer", Event::sfu_close_producer},
+      {"sfu_pause_producer", Event::sfu_pause_producer},
+      {"sfu_resume_producer", Event::sfu_resume_producer},
+      {"sfu_consume", Event::sfu_consume},
+      {"sfu_pause_consumer", Event::sfu_pause_consumer},
+      {"sfu_resume_consumer", Event::sfu_resume_consumer},
+      {"sfu_request_keyframe", Event::sfu_request_keyframe},
+  };
   for (const auto& [event_name, event] : kEvents) {
     if (event_name == name) return event;
   }

@@ -22,6 +22,19 @@ enum class Event {
   end_meeting,
   admit,
   deny,
+  // SFU rooms (docs/protocol-sfu.md).
+  sfu_capabilities,
+  sfu_create_transport,
+  sfu_connect_transport,
+  sfu_restart_ice,
+  sfu_produce,
+  sfu_close_producer,
+  sfu_pause_producer,
+  sfu_resume_producer,
+  sfu_consume,
+  sfu_pause_consumer,
+  sfu_resume_consumer,
+  sfu_request_keyframe,
 };
 
 std::optional<Event> parse_event(std::string_view name);

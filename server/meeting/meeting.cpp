@@ -18,7 +18,8 @@ Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Cloc
       chat_(store, clock, random, config_),
       ice_servers_(config_.ice_servers, config_.turn, clock),
       admission_(rooms_, store, clock, names_, config_),
-      membership_(rooms_, outbox_, chat_, admission_, ice_servers_, config_),
+      sfu_(rooms_, outbox_, random, config_),
+      membership_(rooms_, outbox_, chat_, admission_, ice_servers_, sfu_, config_),
       host_controls_(rooms_, outbox_, membership_, admission_, store, clock),
       relay_(rooms_, outbox_),
       chat_rate_(config_.chat_rate) {}
@@ -90,6 +91,19 @@ Reply Meeting::dispatch(const ParticipantId& from, Event event, const nlohmann::
     case Event::admit:
     case Event::deny:
       return host_controls_.handle(from, event, payload);
+    case Event::sfu_capabilities:
+    case Event::sfu_create_transport:
+    case Event::sfu_connect_transport:
+    case Event::sfu_restart_ice:
+    case Event::sfu_produce:
+    case Event::sfu_close_producer:
+    case Event::sfu_pause_producer:
+    case Event::sfu_resume_producer:
+    case Event::sfu_consume:
+    case Event::sfu_pause_consumer:
+    case Event::sfu_resume_consumer:
+    case Event::sfu_request_keyframe:
+      return sfu_.handle(from, event, payload);
   }
   throw RequestError(ErrorCode::unknown_event, "unknown event");
 }

@@ -22,6 +22,7 @@
 #include "meeting/random_source.hpp"
 #include "meeting/reply.hpp"
 #include "meeting/room_directory.hpp"
+#include "meeting/sfu_signaling.hpp"
 #include "meeting/signaling_relay.hpp"
 #include "meeting/token_bucket.hpp"
 #include "store/store.hpp"
@@ -56,6 +57,9 @@ class Meeting {
 
   MeetingStats stats() const;
 
+  // Where the SFU's data plane reports (config.media_router's events), on the same strand.
+  MediaEvents& media_events() { return sfu_; }
+
   // STUN/TURN servers for a client that asks before joining (GET /api/ice-servers); `user`
   // goes into the TURN username.
   nlohmann::json ice_servers_for(std::string_view user) const {
@@ -79,6 +83,7 @@ class Meeting {
   ChatService chat_;
   IceServers ice_servers_;
   Admission admission_;
+  SfuSignaling sfu_;
   Membership membership_;
   HostControls host_controls_;
   SignalingRelay relay_;

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "meeting/media_router.hpp"
 #include "meeting/password_hasher.hpp"
 #include "meeting/token_bucket.hpp"
 #include "meeting/turn_credentials.hpp"
@@ -12,7 +13,13 @@
 namespace confab::meeting {
 
 struct MeetingConfig {
-  std::size_t room_capacity = 16;
+  std::size_t room_capacity = 16;  // the app raises it when an SFU carries big rooms
+
+  // The SFU's data plane; null: no SFU, every room stays a mesh. Must outlive the Meeting.
+  MediaRouter* media_router = nullptr;
+  // With a router, a room of up to `mesh_max` members is a mesh; the member after that turns
+  // it into an SFU room for the rest of its life. 0: every room is an SFU room.
+  std::size_t mesh_max = 4;
   std::size_t chat_history_length = 50;  // messages in the join ack
   std::size_t max_chat_length = 2000;    // code points, after trimming
   // RTCIceServer objects (STUN), passed through unchanged into the join ack.

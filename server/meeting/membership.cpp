@@ -18,13 +18,14 @@ std::string knock_resolved(const ParticipantId& id, std::string_view outcome) {
 }  // namespace
 
 Membership::Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat,
-                       Admission& admission, const IceServers& ice_servers,
+                       Admission& admission, const IceServers& ice_servers, SfuSignaling& sfu,
                        const MeetingConfig& config)
     : rooms_(rooms),
       outbox_(outbox),
       chat_(chat),
       admission_(admission),
       ice_servers_(ice_servers),
+      sfu_(sfu),
       config_(config) {}
 
 std::string Membership::join(const ParticipantId& id, const nlohmann::json& payload) {
@@ -67,6 +68,7 @@ std::string Membership::join(const ParticipantId& id, const nlohmann::json& payl
     }
   }
   rooms_.add(room, std::move(self));
+  sfu_.member_joined(room, id);
   const Participant& joined = room.members().back();
   send_text_to_others(outbox_, room, id, "new_user",
                       participant_text(joined, ParticipantShape::new_user));
@@ -96,6 +98,7 @@ void Membership::admit(Room& room, const ParticipantId& id) {
     throw RequestError(ErrorCode::room_full, "room is full");
   }
   rooms_.add(room, *rooms_.remove_waiting(room, id));
+  sfu_.member_joined(room, id);
   const Participant& joined = room.members().back();
   send_text_to_others(outbox_, room, id, "new_user",
                       participant_text(joined, ParticipantShape::new_user));
@@ -114,6 +117,7 @@ void Membership::deny(Room& room, const ParticipantId& id, std::string_view reas
 
 void Membership::remove(Room& room, const ParticipantId& id) {
   rooms_.remove(room, id);
+  sfu_.member_left(room, id);
   send_to_everyone(outbox_, room, "user_left", nlohmann::json{{"user_id", id}});
   ensure_host(room);
 }
@@ -123,6 +127,7 @@ void Membership::end(Room& room, const ParticipantId& by) {
   for (const auto& waiter : room.waiting()) {
     outbox_.send(waiter.id, "denied", nlohmann::json{{"reason", "meeting_ended"}});
   }
+  sfu_.room_closed(room);
   rooms_.drop(room);
 }
 
@@ -141,6 +146,7 @@ void Membership::depart(const ParticipantId& id) {
   Room* room = rooms_.room_of(id);
   if (room == nullptr) return;
   rooms_.remove(*room, id);
+  sfu_.member_left(*room, id);
   if (room->empty()) {
     close_empty(*room);
     return;
@@ -154,6 +160,7 @@ void Membership::close_empty(Room& room) {
   for (const auto& waiter : room.waiting()) {
     outbox_.send(waiter.id, "denied", nlohmann::json{{"reason", "room_empty"}});
   }
+  sfu_.room_closed(room);
   rooms_.drop(room);
 }
 
@@ -181,7 +188,9 @@ std::string Membership::join_ack(const Room& room, const Participant& self) cons
   for (const auto& member : room.members()) {
     if (member.id != self.id) write_participant(out, member, ParticipantShape::ack_entry);
   }
-  out.end_array().key("chat").begin_array();
+  out.end_array();
+  sfu_.write_join_fields(out, room, self.id);
+  out.key("chat").begin_array();
   for (const auto& message : room.recent_chat()) write_chat_message(out, message);
   out.end_array().key("ice_servers").raw(ice_servers_.text_for(self.id));
   write_room_state(out.key("room_state"), room);

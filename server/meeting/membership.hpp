@@ -9,6 +9,7 @@
 #include "meeting/meeting_config.hpp"
 #include "meeting/outbox.hpp"
 #include "meeting/room_directory.hpp"
+#include "meeting/sfu_signaling.hpp"
 
 namespace confab::meeting {
 
@@ -18,7 +19,7 @@ namespace confab::meeting {
 class Membership {
  public:
   Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat, Admission& admission,
-             const IceServers& ice_servers, const MeetingConfig& config);
+             const IceServers& ice_servers, SfuSignaling& sfu, const MeetingConfig& config);
 
   // The join ack as JSON text: it is written without a DOM, as every join sends one.
   std::string join(const ParticipantId& id, const nlohmann::json& payload);
@@ -53,6 +54,7 @@ class Membership {
   ChatService& chat_;
   Admission& admission_;
   const IceServers& ice_servers_;
+  SfuSignaling& sfu_;
   const MeetingConfig& config_;
 };
 

@@ -21,6 +21,10 @@ std::optional<Participant> take(std::vector<Participant>& from, const Participan
 
 }  // namespace
 
+std::string_view to_string(RoomMode mode) {
+  return mode == RoomMode::sfu ? "sfu" : "mesh";
+}
+
 Participant* Room::find(const ParticipantId& id) {
   const auto it = std::find_if(members_.begin(), members_.end(), has_id(id));
   return it == members_.end() ? nullptr : &*it;

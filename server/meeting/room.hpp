@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "json/json_writer.hpp"
@@ -13,6 +14,11 @@ namespace confab::meeting {
 
 // What the host can switch. `waiting_room` is persisted with the room; `locked` lasts while the
 // room has members (an empty room cannot stay locked: nobody would be left to unlock it).
+// How media flows: peer to peer (`offer`/`answer`/`ice_candidate` relayed), or through the SFU
+// (the sfu_* events). A room only ever goes from mesh to sfu.
+enum class RoomMode { mesh, sfu };
+std::string_view to_string(RoomMode mode);
+
 struct RoomSettings {
   bool locked = false;
   bool waiting_room = false;
@@ -47,6 +53,9 @@ class Room {
   void add_waiting(Participant participant);
   std::optional<Participant> remove_waiting(const ParticipantId& id);
 
+  RoomMode mode() const { return mode_; }
+  void set_mode(RoomMode mode) { mode_ = mode; }
+
   RoomSettings& settings() { return settings_; }
   const RoomSettings& settings() const { return settings_; }
   const std::optional<std::string>& password_hash() const { return password_hash_; }
@@ -71,6 +80,7 @@ class Room {
   std::vector<Participant> members_;
   std::vector<Participant> waiting_;
   RoomSettings settings_;
+  RoomMode mode_ = RoomMode::mesh;
   std::optional<std::string> password_hash_;
   BoundedSet removed_subjects_{kRememberedVisitors};
   BoundedSet denied_{kRememberedVisitors};

@@ -79,6 +79,9 @@ void SignalingRelay::check_body(Signal signal) {
 const Participant& SignalingRelay::target_of(const ParticipantId& from, Signal signal,
                                              std::string_view payload) {
   Room& room = rooms_.joined_room(from);
+  if (room.mode() != RoomMode::mesh) {
+    throw RequestError(ErrorCode::wrong_mode, "this room's media goes through the SFU (sfu_*)");
+  }
   if (!json_.fields(payload, fields_)) {
     throw RequestError(ErrorCode::bad_request, "payload must be a JSON object");
   }
