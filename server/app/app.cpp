@@ -33,8 +33,10 @@ std::unique_ptr<sfu::Sfu> make_sfu(const Config& c, boost::asio::io_context& io)
   return sfu;
 }
 
-meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics) {
+meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics, sfu::Sfu* sfu) {
   meeting::MeetingConfig m;
+  m.media_router = sfu;
+  m.mesh_max = c.mesh_max;
   m.room_capacity = c.room_capacity;
   m.chat_history_length = c.chat_history;
   if (!c.stun_urls.empty()) m.ice_servers = nlohmann::json::array({{{"urls", c.stun_urls}}});
@@ -68,11 +70,12 @@ App::App(const Config& config)
       store_(ensure_directory(config.data_dir)),
       outbox_(io_, sio_.of("/")),
       sfu_(make_sfu(config, io_)),
-      meeting_(outbox_, store_, meeting_config(config, metrics_), clock_, random_),
+      meeting_(outbox_, store_, meeting_config(config, metrics_, sfu_.get()), clock_, random_),
       gateway_(sio_.of("/"), meeting_),
       origins_(config.allowed_origins),
       signals_(io_, SIGINT, SIGTERM),
       drain_timer_(io_) {
+  if (sfu_) sfu_->set_events(&meeting_.media_events());
   add_routes();
   engine_.set_admission_check([this](const engineio::HttpRequest& request) -> std::optional<std::string> {
     if (origins_.allows(request)) return std::nullopt;
