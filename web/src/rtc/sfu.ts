@@ -526,7 +526,12 @@ export class SfuClient {
       if (!this.wanted(r)) consumer.pause()
       this.applyPause(r)
     } catch (err) {
-      if (epoch === this.epoch) this.opts.onError?.(err)
+      if (epoch !== this.epoch) return
+      // The producer is already gone on the server; its sfu_producer_closed may be on its way.
+      if ((err as { code?: string }).code === 'unknown_producer' && this.remotes.get(r.info.producer_id) === r) {
+        this.remotes.delete(r.info.producer_id)
+      }
+      this.opts.onError?.(err)
     } finally {
       if (r.consuming === epoch) r.consuming = null
     }
