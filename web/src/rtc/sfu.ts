@@ -173,6 +173,7 @@ export class SfuClient {
   /** Video keys on screen; null: all (nobody told us yet). */
   private visible: ReadonlySet<string> | null = null
   private active = false
+  private midSeq = 0
   /** Counts ICE restarts, for tests and troubleshooting. */
   iceRestarts = 0
 
@@ -510,7 +511,7 @@ export class SfuClient {
         id: wire.id,
         producerId: wire.producer_id,
         kind: wire.kind,
-        rtpParameters: wire.rtp_parameters,
+        rtpParameters: this.withMid(wire.rtp_parameters),
         streamId: `${r.info.user_id}-${streamKindOf(r.info.source)}`,
         appData: { source: r.info.source, userId: r.info.user_id },
       })
@@ -535,6 +536,15 @@ export class SfuClient {
     } finally {
       if (r.consuming === epoch) r.consuming = null
     }
+  }
+
+  /**
+   * mediasoup-client names a consumer's m-section after `rtpParameters.mid`; without one, consumers
+   * created together would all get the same. The server should send it (it is the value of the MID
+   * header extension it writes); when it does not, it demultiplexes by SSRC and any unique mid works.
+   */
+  private withMid(p: types.RtpParameters): types.RtpParameters {
+    return p.mid ? p : { ...p, mid: `c${++this.midSeq}` }
   }
 
   private wanted(r: Remote): boolean {

@@ -290,4 +290,12 @@ describe('SfuClient', () => {
     const stats = await t.sfu.statsByPeer()
     expect(stats.get('a')!.map((e) => e.type).sort()).toEqual(['candidate-pair', 'inbound-rtp', 'outbound-rtp'])
   })
+
+  it('gives consumers without a mid from the server a unique one (mediasoup-client names m-sections by it)', async () => {
+    const t = setup()
+    await t.sfu.start('me', [], [producer('a', 'mic'), producer('a', 'camera')].map((p) => t.server.add(p)))
+    const mids = t.device.last('recv').consumers.map((c) => c.rtpParameters.mid)
+    expect(new Set(mids).size).toBe(2)
+    expect(mids.every((m) => typeof m === 'string' && m.length > 0)).toBe(true)
+  })
 })
