@@ -131,6 +131,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
         if (this.roomMode === 'sfu' && this.mesh.has(id)) this.mesh.removePeer(id)
       },
       onError: (err) => console.warn('[confab] sfu', err),
+      canSignal: () => this.signaling.connected,
     })
     this.wire()
   }

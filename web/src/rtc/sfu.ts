@@ -86,6 +86,11 @@ export interface SfuOptions {
   iceTransportPolicy?: RTCIceTransportPolicy
   /** How long a 'disconnected' transport may stay so before we restart ICE. */
   disconnectGraceMs?: number
+  /**
+   * Whether requests can reach the server now. While the socket is down no ICE restart is asked
+   * for: the rejoin rebuilds every transport anyway.
+   */
+  canSignal?(): boolean
 }
 
 export type SfuStart = 'ready' | 'failed' | 'overtaken'
@@ -425,7 +430,7 @@ export class SfuClient {
   }
 
   private async restartIce(t: SfuTransport): Promise<void> {
-    if (t.closed) return
+    if (t.closed || this.opts.canSignal?.() === false) return
     this.iceRestarts++
     try {
       const r = await this.opts.request<{ ice_parameters: types.IceParameters }>('sfu_restart_ice', { transport_id: t.id })

@@ -41,6 +41,7 @@ function setup() {
   const server = new FakeSfuServer()
   const device = new FakeDevice()
   const timers = new ManualTimers()
+  const signaling = { up: true }
   const added: TrackEvent[] = []
   const removed: TrackEvent[] = []
   const errors: unknown[] = []
@@ -56,10 +57,11 @@ function setup() {
     onPeerMedia: (peer) => mediaFrom.push(peer),
     onError: (e) => errors.push(e),
     timers,
+    canSignal: () => signaling.up,
   })
   const mic = new FakeTrack('audio')
   const cam = new FakeTrack('video', 720)
-  return { server, device, timers, added, removed, errors, mediaFrom, sfu, mic, cam }
+  return { server, device, timers, signaling, added, removed, errors, mediaFrom, sfu, mic, cam }
 }
 
 /** The latest stream we were given for a participant's camera or screen. */
@@ -233,6 +235,11 @@ describe('SfuClient', () => {
     expect(t.server.named('sfu_restart_ice')).toEqual([{ transport_id: recv.id }, { transport_id: send.id }])
     expect(send.iceRestarts).toHaveLength(1)
     expect(t.sfu.iceRestarts).toBe(2)
+    // With the socket down the rejoin rebuilds the transports; no restart request is queued.
+    t.signaling.up = false
+    recv.setState('failed')
+    await flush()
+    expect(t.server.named('sfu_restart_ice')).toHaveLength(2)
   })
 
   it('replaces a track without a new producer, withdraws with sfu_close_producer, publishes the screen', async () => {
