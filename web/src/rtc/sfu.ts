@@ -437,6 +437,11 @@ export class SfuClient {
       if (!t.closed) await t.restartIce({ iceParameters: r.ice_parameters })
     } catch (err) {
       this.opts.onError?.(err)
+      // The server no longer knows the transport (e.g. it dropped it on a timeout): start over,
+      // republishing our tracks and consuming every producer we know of.
+      if ((err as { code?: string }).code === 'unknown_transport' && !t.closed && this.active) {
+        void this.start(this.selfId, this.iceServers)
+      }
     }
   }
 
