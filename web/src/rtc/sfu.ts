@@ -63,7 +63,7 @@ export interface SfuDevice {
 
 /** The real Device, loaded on first use so mesh-only meetings never download mediasoup-client. */
 export async function createMediasoupDevice(): Promise<SfuDevice> {
-  const { Device } = await import('mediasoup-client')
+  const { Device } = await import('./mediasoupDevice')
   return new Device()
 }
 
