@@ -68,6 +68,9 @@ export default {
     leftTitle: 'You left the meeting',
     rejoin: 'Rejoin',
     host: 'host',
+    page: 'Page {page} of {pages}',
+    prevPage: 'Previous page',
+    nextPage: 'Next page',
   },
   controls: {
     micOn: 'Mute (M)',
@@ -161,6 +164,7 @@ export default {
     youAreHost: 'You are now a host of this meeting.',
     newHost: '{name} is now a host.',
     relayWithoutTurn: 'Relay-only mode (relay=1) is on, but this server offers no TURN relay: nobody can be reached.',
+    sfuFailed: 'Media could not be connected through the server; some participants may be unreachable.',
   },
   quality: {
     good: 'Good connection',

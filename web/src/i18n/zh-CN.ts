@@ -70,6 +70,9 @@ const zhCN: typeof en = {
     leftTitle: '你已离开会议',
     rejoin: '重新加入',
     host: '主持人',
+    page: '第 {page} / {pages} 页',
+    prevPage: '上一页',
+    nextPage: '下一页',
   },
   controls: {
     micOn: '静音 (M)',
@@ -163,6 +166,7 @@ const zhCN: typeof en = {
     youAreHost: '你现在是本会议的主持人。',
     newHost: '{name} 现在是主持人。',
     relayWithoutTurn: '已开启仅中继模式（relay=1），但此服务器未提供 TURN 中继：无法与任何人连接。',
+    sfuFailed: '无法通过服务器连接音视频，部分参会者可能无法看到或听到。',
   },
   quality: {
     good: '连接良好',

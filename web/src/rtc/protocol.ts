@@ -66,6 +66,23 @@ export interface JoinResult {
   room_state?: RoomState
   /** Hosts only: who is waiting to be admitted, in knock order. */
   waiting?: Waiter[]
+  /** How media travels; missing from servers without an SFU, which means `mesh`. */
+  mode?: RoomMode
+  /** `sfu` mode only: every producer of the other members. */
+  producers?: ProducerInfo[]
+}
+
+/** `mesh`: peer to peer (offer/answer relays). `sfu`: through the server's forwarding unit. */
+export type RoomMode = 'mesh' | 'sfu'
+
+/** What an SFU producer carries: a microphone, a camera, a shared screen or the screen's audio. */
+export type SfuSource = 'mic' | 'camera' | 'screen' | 'screen_audio'
+
+export interface ProducerInfo {
+  producer_id: string
+  user_id: string
+  kind: 'audio' | 'video'
+  source: SfuSource
 }
 
 /** The join ack when the room has a waiting room: we knocked and wait for `admitted` or `denied`. */
@@ -130,4 +147,8 @@ export interface ServerEvents {
   kicked: (m: { by: string }) => void
   mute_request: (m: { by: string }) => void
   meeting_ended: (m: { by: string }) => void
+  room_mode: (m: { mode: RoomMode }) => void
+  sfu_producer_added: (m: ProducerInfo) => void
+  sfu_producer_closed: (m: { producer_id: string; user_id?: string }) => void
+  sfu_consumer_closed: (m: { consumer_id: string }) => void
 }

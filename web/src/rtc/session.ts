@@ -1,10 +1,12 @@
 import { Emitter } from './emitter'
 import { PeerMesh } from './mesh'
-import type { Slot } from './peer'
+import type { Slot, Timers } from './peer'
 import {
   isKnock, type ChatMessage, type DenyReason, type HostEvent, type HostRequests, type JoinAck, type JoinResult,
-  type KnockResult, type MediaFlags, type Participant, type Role, type RoomState, type ServerEvents, type StreamKind, type Waiter,
+  type KnockResult, type MediaFlags, type Participant, type ProducerInfo, type Role, type RoomMode, type RoomState,
+  type ServerEvents, type StreamKind, type Waiter,
 } from './protocol'
+import { createMediasoupDevice, SfuClient, type SfuDevice } from './sfu'
 import type { SignalingClient } from './signaling'
 
 /**
@@ -25,6 +27,12 @@ export interface SessionEvents {
   left: (id: string) => void
   message: (m: ChatMessage) => void
   remoteTrack: (id: string, kind: StreamKind, stream: MediaStream, track: MediaStreamTrack) => void
+  /** A remote track is gone; `stream` is what is left of that stream (null: nothing). */
+  remoteTrackRemoved: (id: string, kind: StreamKind, stream: MediaStream | null, track: MediaStreamTrack) => void
+  /** How media travels now: set by every join, and by `room_mode` when a mesh room grows. */
+  mode: (m: RoomMode) => void
+  /** Media through the SFU could not be set up (the error's code, e.g. `sfu_unavailable`). */
+  sfuFailed: (code: string) => void
   peerConnection: (id: string, state: RTCPeerConnectionState) => void
   roomState: (s: RoomState) => void
   roleChanged: (id: string, role: Role) => void
@@ -39,6 +47,11 @@ export interface SessionDeps {
   createStream(): MediaStream
   /** 'relay': every connection goes through TURN only. */
   iceTransportPolicy?: RTCIceTransportPolicy
+  /** The mediasoup-client Device (tests inject a fake); loaded only when a room is in `sfu` mode. */
+  createSfuDevice?: () => Promise<SfuDevice>
+  /** After a switch to `sfu`, how long mesh links of peers without SFU media yet may stay. */
+  meshDrainMs?: number
+  timers?: Timers
 }
 
 /** How we prove we may enter: the room password or a join token (`/r/<room>?token=`). */
@@ -52,8 +65,17 @@ export interface JoinAccess {
  * socket by rejoining under its new socket id and forming the mesh again.
  */
 export class MeetingSession extends Emitter<SessionEvents> {
+  /** Peer-to-peer media; in `sfu` mode it only keeps our local tracks (and drains after a switch). */
   readonly mesh: PeerMesh
+  readonly sfu: SfuClient
   private readonly signaling: SignalingClient
+  private readonly timers: Timers
+  private readonly meshDrainMs: number
+  private drainTimer: unknown = null
+  private roomMode: RoomMode = 'mesh'
+  private iceServers: RTCIceServer[] = []
+  /** The other members, for the SFU's bitrate caps. */
+  private members = new Set<string>()
   private room = ''
   private name: string | undefined
   private access: JoinAccess = {}
@@ -84,11 +106,79 @@ export class MeetingSession extends Emitter<SessionEvents> {
         if (s.kind === 'description') this.signaling.sendDescription(to, s.description, s.streams)
         else this.signaling.sendCandidate(to, s.candidate)
       },
-      onRemoteTrack: (id, kind, stream, track) => this.emit('remoteTrack', id, kind, stream, track),
+      // After a switch the SFU's streams are the ones shown; a late mesh track must not replace them.
+      onRemoteTrack: (id, kind, stream, track) => {
+        if (this.roomMode === 'mesh') this.emit('remoteTrack', id, kind, stream, track)
+      },
       onPeerState: (id, state) => this.emit('peerConnection', id, state),
       onError: (id, err) => console.warn('[confab] peer', id, err),
     })
+    this.timers = deps.timers ?? {
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+    }
+    this.meshDrainMs = deps.meshDrainMs ?? 5000
+    this.sfu = new SfuClient({
+      request: (event, payload) => this.signaling.request(event, payload),
+      createDevice: deps.createSfuDevice ?? createMediasoupDevice,
+      createStream: deps.createStream,
+      iceTransportPolicy: deps.iceTransportPolicy,
+      timers: deps.timers,
+      onRemoteTrack: (id, kind, stream, track) => this.emit('remoteTrack', id, kind, stream, track),
+      onRemoteTrackRemoved: (id, kind, stream, track) => this.emit('remoteTrackRemoved', id, kind, stream, track),
+      // That peer's media now comes through the SFU: its mesh link has nothing left to do.
+      onPeerMedia: (id) => {
+        if (this.roomMode === 'sfu' && this.mesh.has(id)) this.mesh.removePeer(id)
+      },
+      onError: (err) => console.warn('[confab] sfu', err),
+      canSignal: () => this.signaling.connected,
+    })
     this.wire()
+  }
+
+  /** `mesh` until a join ack or `room_mode` says `sfu`. */
+  get mode(): RoomMode {
+    return this.roomMode
+  }
+
+  /** Our published track of one slot (the same in both modes). */
+  track(slot: Slot): MediaStreamTrack | null {
+    return this.mesh.track(slot)
+  }
+
+  /** Which remote videos are on screen (tile ids); the SFU pauses the others. null: all. */
+  setVisibleVideos(ids: ReadonlySet<string> | null): void {
+    this.sfu.setVisible(ids)
+  }
+
+  /** Every remote participant's RTP receivers (audio levels), from whichever path carries them. */
+  receiversByPeer(): Map<string, RTCRtpReceiver[]> {
+    const out = new Map<string, RTCRtpReceiver[]>()
+    for (const [id, pc] of this.mesh.peerConnections()) out.set(id, pc.getReceivers())
+    for (const [id, rx] of this.sfu.receivers()) out.set(id, rx)
+    return out
+  }
+
+  /** getStats() entries by remote participant (the quality badge). Failures leave a peer out. */
+  async statsByPeer(): Promise<Map<string, Iterable<{ type: string; [k: string]: unknown }> | RTCStatsReport>> {
+    const out = new Map<string, Iterable<{ type: string; [k: string]: unknown }> | RTCStatsReport>()
+    await Promise.all(
+      [...this.mesh.peerConnections()].map(async ([id, pc]) => {
+        try {
+          out.set(id, await pc.getStats())
+        } catch {
+          // A connection closing under us: no sample this round.
+        }
+      }),
+    )
+    if (this.sfu.isActive) {
+      try {
+        for (const [id, entries] of await this.sfu.statsByPeer()) out.set(id, entries)
+      } catch {
+        // The transports are being rebuilt: no sample this round.
+      }
+    }
+    return out
   }
 
   get connectionStatus(): ConnectionStatus {
@@ -140,6 +230,8 @@ export class MeetingSession extends Emitter<SessionEvents> {
   async leave(): Promise<void> {
     this.wantJoined = false
     this.held = null
+    this.clearDrain()
+    this.sfu.close()
     this.mesh.closeAll()
     if (this.signaling.connected) await this.signaling.leave().catch(() => {})
     this.signaling.close()
@@ -148,7 +240,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
   }
 
   async setTrack(slot: Slot, track: MediaStreamTrack | null): Promise<void> {
-    await this.mesh.setTrack(slot, track)
+    await Promise.all([this.mesh.setTrack(slot, track), this.sfu.setTrack(slot, track)])
   }
 
   async setFlags(update: Partial<MediaFlags>): Promise<void> {
@@ -191,6 +283,8 @@ export class MeetingSession extends Emitter<SessionEvents> {
     }
     this.selfId = r.self_id
     if (isKnock(r)) {
+      this.clearDrain()
+      this.sfu.close()
       this.mesh.reset(r.self_id, [])
       this.setStatus('waiting')
       this.emit('knocked', r)
@@ -213,7 +307,13 @@ export class MeetingSession extends Emitter<SessionEvents> {
    * room event can slip in between the mesh reset and the 'joined' that resets the store.
    */
   private enter(r: JoinResult, admitted: boolean, sent?: Pick<MediaFlags, 'audio' | 'video'>): void {
-    this.mesh.reset(r.self_id, r.ice_servers ?? [])
+    this.clearDrain()
+    this.iceServers = r.ice_servers ?? []
+    this.members = new Set(r.participants.map((p) => p.id ?? p.user_id))
+    this.mesh.reset(r.self_id, this.iceServers)
+    // A server without an SFU sends no mode: that is a mesh.
+    const mode: RoomMode = r.mode === 'sfu' ? 'sfu' : 'mesh'
+    if (mode === 'mesh') this.sfu.close()
     // Sent before our offers (one socket keeps the order); nobody needs to wait for its ack.
     // What changed since the join request left (or while we knocked) still has to reach the room.
     const update: Partial<MediaFlags> = admitted ? { ...this.flags } : {}
@@ -224,10 +324,58 @@ export class MeetingSession extends Emitter<SessionEvents> {
       update.hand = this.flags.hand
     }
     if (Object.keys(update).length > 0) void this.signaling.sendMediaState(update).catch(() => {})
+    this.setMode(mode)
     this.setStatus('joined')
     this.emit('joined', r)
+    if (mode === 'sfu') {
+      // A rejoin lands here too: new transports, republish, reconsume from this ack.
+      void this.startSfu(r.producers ?? [])
+      return
+    }
     // The newcomer makes the offers; the others answer when they arrive.
     for (const p of r.participants) this.mesh.connect(p.id ?? p.user_id)
+  }
+
+  private setMode(mode: RoomMode): void {
+    if (mode === this.roomMode) return
+    this.roomMode = mode
+    this.emit('mode', mode)
+  }
+
+  /** Starts (or restarts) the SFU; producers from a join ack, none for a mesh room switching. */
+  private async startSfu(producers?: ProducerInfo[]): Promise<boolean> {
+    this.sfu.setRoomSize(this.members.size + 1)
+    const res = await this.sfu.start(this.selfId, this.iceServers, producers)
+    if (res === 'failed') this.emit('sfuFailed', 'sfu_failed')
+    return res === 'ready'
+  }
+
+  /**
+   * `room_mode` `{mode: 'sfu'}`: the room outgrew the mesh. Publish and consume through the SFU;
+   * each mesh link closes when that peer's SFU media arrives, the rest once the SFU is set up and
+   * meshDrainMs passed (peers that publish nothing). Should the SFU fail, the mesh links stay.
+   */
+  private switchToSfu(): void {
+    if (this.roomMode === 'sfu' || this.status !== 'joined') return
+    this.setMode('sfu')
+    const seq = this.joinSeq
+    void this.startSfu().then((ready) => {
+      if (!ready || seq !== this.joinSeq || this.roomMode !== 'sfu') return
+      this.clearDrain()
+      this.drainTimer = this.timers.setTimeout(() => {
+        this.drainTimer = null
+        if (this.roomMode === 'sfu') this.mesh.closeAll()
+      }, this.meshDrainMs)
+    })
+  }
+
+  private clearDrain(): void {
+    if (this.drainTimer !== null) this.timers.clearTimeout(this.drainTimer)
+    this.drainTimer = null
+  }
+
+  private roomSizeChanged(): void {
+    this.sfu.setRoomSize(this.members.size + 1)
   }
 
   /** A server event about the room: applied now, or held until the join in flight has been applied. */
@@ -245,6 +393,8 @@ export class MeetingSession extends Emitter<SessionEvents> {
     if (!this.wantJoined) return
     this.wantJoined = false
     this.held = null
+    this.clearDrain()
+    this.sfu.close()
     this.mesh.closeAll()
     this.signaling.close()
     this.setStatus(status, error)
@@ -264,9 +414,14 @@ export class MeetingSession extends Emitter<SessionEvents> {
       if (this.wantJoined && this.status !== 'waiting') this.setStatus('reconnecting')
     })
     const on = this.onRoom.bind(this)
-    on('new_user', (p) => this.emit('participant', p))
+    on('new_user', (p) => {
+      this.members.add(p.id ?? p.user_id)
+      this.roomSizeChanged()
+      this.emit('participant', p)
+    })
     on('offer', (m) => {
-      if (m.offer) void this.mesh.handleDescription(m.user_id, m.offer, m.streams)
+      // In an SFU room nobody offers; a late one must not open a new mesh link.
+      if (m.offer && this.roomMode === 'mesh') void this.mesh.handleDescription(m.user_id, m.offer, m.streams)
     })
     on('answer', (m) => {
       if (m.answer) void this.mesh.handleDescription(m.user_id, m.answer, m.streams)
@@ -277,7 +432,22 @@ export class MeetingSession extends Emitter<SessionEvents> {
     )
     on('user_left', (m) => {
       this.mesh.removePeer(m.user_id)
+      this.sfu.removePeer(m.user_id)
+      this.members.delete(m.user_id)
+      this.roomSizeChanged()
       this.emit('left', m.user_id)
+    })
+    on('room_mode', (m) => {
+      if (m?.mode === 'sfu') this.switchToSfu()
+    })
+    on('sfu_producer_added', (m) => {
+      if (m && typeof m.producer_id === 'string' && typeof m.user_id === 'string') this.sfu.addProducer(m)
+    })
+    on('sfu_producer_closed', (m) => {
+      if (m && typeof m.producer_id === 'string') this.sfu.removeProducer(m.producer_id)
+    })
+    on('sfu_consumer_closed', (m) => {
+      if (m && typeof m.consumer_id === 'string') this.sfu.consumerClosed(m.consumer_id)
     })
     on('message', (m) => this.emit('message', m))
     on('room_state', (m) => this.emit('roomState', { locked: !!m.locked, waiting_room: !!m.waiting_room, has_password: !!m.has_password }))

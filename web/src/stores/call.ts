@@ -1,4 +1,4 @@
-import { markRaw } from 'vue'
+import { markRaw, watch } from 'vue'
 import { AudioLevelMeter, audioContext, captureScreen, captureTrack } from '../rtc/media'
 import type { HostEvent, HostRequests } from '../rtc/protocol'
 import { hasTurnServer } from '../rtc/mesh'
@@ -40,7 +40,7 @@ let live: Live | null = null
 declare global {
   interface Window {
     /** Debug hook for tests and troubleshooting (documented in web/README.md). */
-    __confab?: { selfId(): string; peerConnections(): Record<string, RTCPeerConnection> }
+    __confab?: { selfId(): string; peerConnections(): Record<string, RTCPeerConnection>; mode(): 'mesh' | 'sfu' }
   }
 }
 
@@ -53,7 +53,17 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     createStream: () => new MediaStream(),
     iceTransportPolicy: opts.relay ? 'relay' : undefined,
   })
-  const unbind = store.bind(session)
+  const unbindStore = store.bind(session)
+  // In an SFU room only the videos on screen are received (the others' consumers are paused).
+  const stopVisibility = watch(
+    () => store.stage.visible,
+    (ids) => session.setVisibleVideos(ids),
+    { immediate: true },
+  )
+  const unbind = () => {
+    stopVisibility()
+    unbindStore()
+  }
   // Removed, meeting ended, not admitted, or a rejoin refused: release the devices and stop.
   session.on('status', (st) => {
     if (FINAL_STATUSES.includes(st) && live?.session === session) void Promise.resolve().then(() => dispose(false))
@@ -66,6 +76,7 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   window.__confab = {
     selfId: () => session.selfId,
     peerConnections: () => Object.fromEntries(session.mesh.peerConnections()),
+    mode: () => session.mode,
   }
   if (opts.audioTrack) opts.audioTrack.enabled = opts.audioOn
   await session.setTrack('audio', opts.audioTrack)
@@ -100,7 +111,7 @@ async function dispose(reportLeft: boolean): Promise<void> {
   l.meter?.stop()
   if (!reportLeft) l.unbind()
   await l.session.leave()
-  for (const slot of ['audio', 'camera', 'screenVideo', 'screenAudio'] as const) l.session.mesh.track(slot)?.stop()
+  for (const slot of ['audio', 'camera', 'screenVideo', 'screenAudio'] as const) l.session.track(slot)?.stop()
   l.unbind()
   delete window.__confab
   const store = useMeetingStore()
@@ -113,7 +124,7 @@ export async function toggleMic(): Promise<void> {
   const store = useMeetingStore()
   const s = live?.session
   if (!s) return
-  let track = s.mesh.track('audio')
+  let track = s.track('audio')
   const on = !store.local.audio
   if (on && !track) {
     track = await captureTrack('audio', useSettingsStore().micId || undefined)
@@ -131,7 +142,7 @@ export async function toggleCamera(): Promise<void> {
   const s = live?.session
   if (!s) return
   if (store.local.video) {
-    const old = s.mesh.track('camera')
+    const old = s.track('camera')
     await s.setTrack('camera', null)
     old?.stop()
     store.setLocal({ video: false })
@@ -154,7 +165,7 @@ export async function switchDevice(kind: 'audio' | 'video', deviceId: string): P
   const s = live?.session
   if (!s) return
   const slot = kind === 'audio' ? 'audio' : 'camera'
-  const old = s.mesh.track(slot)
+  const old = s.track(slot)
   if (!old) return
   const track = await captureTrack(kind, deviceId)
   if (kind === 'audio') {
@@ -188,7 +199,7 @@ async function stopScreen(): Promise<void> {
   const store = useMeetingStore()
   const s = live?.session
   if (!s || !store.local.screen) return
-  const tracks = [s.mesh.track('screenVideo'), s.mesh.track('screenAudio')]
+  const tracks = [s.track('screenVideo'), s.track('screenAudio')]
   store.setLocal({ screen: false })
   store.localScreen = null
   await s.setTrack('screenVideo', null)
@@ -203,7 +214,7 @@ async function muteByHost(by: string): Promise<void> {
   const s = live?.session
   if (!s) return
   const wasOn = store.local.audio
-  const track = s.mesh.track('audio')
+  const track = s.track('audio')
   if (track) track.enabled = false
   store.setLocal({ audio: false })
   store.pushNotice(wasOn ? 'notice.mutedByHost' : 'notice.stayMuted', { name: store.peers[by]?.name ?? '' }, 'warning')
@@ -231,7 +242,7 @@ export async function sendChat(text: string): Promise<void> {
 export function remoteAudioTracks(): MediaStreamTrack[] {
   const store = useMeetingStore()
   const tracks: MediaStreamTrack[] = []
-  const mine = live?.session.mesh.track('audio')
+  const mine = live?.session.track('audio')
   if (mine && store.local.audio) tracks.push(mine)
   for (const p of store.peerList) {
     tracks.push(...(p.camera?.getAudioTracks() ?? []), ...(p.screenStream?.getAudioTracks() ?? []))
@@ -241,7 +252,7 @@ export function remoteAudioTracks(): MediaStreamTrack[] {
 
 function refreshPreview(): void {
   const store = useMeetingStore()
-  const cam = live?.session.mesh.track('camera')
+  const cam = live?.session.track('camera')
   store.localCamera = cam ? markRaw(new MediaStream([cam])) : null
 }
 
@@ -260,9 +271,9 @@ function pollSpeaker(): void {
   const own = store.local.audio ? (live.meter?.level() ?? 0) : 0
   store.localLevel = own
   levels.set('self', own)
-  for (const [id, pc] of live.session.mesh.peerConnections()) {
+  for (const [id, receivers] of live.session.receiversByPeer()) {
     let level = 0
-    for (const r of pc.getReceivers()) {
+    for (const r of receivers) {
       if (r.track.kind !== 'audio') continue
       for (const src of r.getSynchronizationSources()) level = Math.max(level, src.audioLevel ?? 0)
     }
@@ -275,16 +286,11 @@ async function pollStats(): Promise<void> {
   if (!live) return
   const store = useMeetingStore()
   const l = live
-  await Promise.all(
-    [...l.session.mesh.peerConnections()].map(async ([id, pc]) => {
-      try {
-        const cur = sampleFromReport(await pc.getStats(), Date.now())
-        store.setQuality(id, qualityBetween(l.lastStats.get(id) ?? null, cur))
-        l.lastStats.set(id, cur)
-      } catch {
-        l.lastStats.delete(id)
-      }
-    }),
-  )
-  for (const id of [...l.lastStats.keys()]) if (!store.peers[id]) l.lastStats.delete(id)
+  const reports = await l.session.statsByPeer()
+  for (const [id, report] of reports) {
+    const cur = sampleFromReport(report, Date.now())
+    store.setQuality(id, qualityBetween(l.lastStats.get(id) ?? null, cur))
+    l.lastStats.set(id, cur)
+  }
+  for (const id of [...l.lastStats.keys()]) if (!reports.has(id) || !store.peers[id]) l.lastStats.delete(id)
 }

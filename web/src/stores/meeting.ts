@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import type { Slot } from '../rtc/peer'
-import type { ChatMessage, JoinResult, KnockResult, MediaFlags, Participant, Role, RoomState, StreamKind, Waiter } from '../rtc/protocol'
+import type { ChatMessage, JoinResult, KnockResult, MediaFlags, Participant, Role, RoomMode, RoomState, StreamKind, Waiter } from '../rtc/protocol'
 import type { ConnectionStatus, MeetingSession } from '../rtc/session'
 import type { Quality } from '../rtc/stats'
-import { spotlightTile, tileId, type TileSource } from './tiles'
+import { spotlightTile, stageView, tileId, TILES_PER_PAGE, type TileSource } from './tiles'
 
 export interface PeerView extends MediaFlags {
   id: string
@@ -55,6 +55,11 @@ export const useMeetingStore = defineStore('meeting', () => {
   const pinned = ref<string | null>(null)
   const activeSpeaker = ref<string | null>(null)
   const session = shallowRef<MeetingSession | null>(null)
+  /** How media travels (`sfu` for rooms above the server's --mesh-max). */
+  const mode = ref<RoomMode>('mesh')
+  /** The page of the grid (or of the spotlight's strip) the user looks at; clamped when shown. */
+  const page = ref(0)
+  const perPage = ref(TILES_PER_PAGE)
 
   const peerList = computed(() => order.value.map((id) => peers.value[id]).filter((p): p is PeerView => !!p))
 
@@ -70,6 +75,8 @@ export const useMeetingStore = defineStore('meeting', () => {
 
   const mainTile = computed(() => spotlightTile(tiles.value, pinned.value, activeSpeaker.value))
   const isHost = computed(() => role.value === 'host')
+  const spotlight = computed(() => layout.value === 'spotlight' && tiles.value.length > 1)
+  const stage = computed(() => stageView(tiles.value, spotlight.value, mainTile.value, page.value, perPage.value))
 
   function reset(): void {
     peers.value = {}
@@ -77,6 +84,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     pinned.value = null
     activeSpeaker.value = null
     waiters.value = []
+    page.value = 0
   }
 
   function applyJoin(r: JoinResult): void {
@@ -85,6 +93,7 @@ export const useMeetingStore = defineStore('meeting', () => {
     selfName.value = r.name
     role.value = r.role
     room.value = r.room
+    mode.value = r.mode === 'sfu' ? 'sfu' : 'mesh'
     roomState.value = { ...OPEN_ROOM, ...r.room_state }
     waiters.value = r.role === 'host' ? [...(r.waiting ?? [])] : []
     chat.value = [...r.chat]
@@ -177,6 +186,15 @@ export const useMeetingStore = defineStore('meeting', () => {
     else p.camera = markRaw(stream)
   }
 
+  /** A remote track ended: keep what is left of its stream, or nothing. */
+  function removeRemoteTrack(id: string, kind: StreamKind, rest: MediaStream | null): void {
+    const p = peers.value[id]
+    if (!p) return
+    const left = rest ? markRaw(rest) : null
+    if (kind === 'screen') p.screenStream = left
+    else p.camera = left
+  }
+
   function setConnection(id: string, state: RTCPeerConnectionState): void {
     const p = peers.value[id]
     if (p) p.connection = state
@@ -209,6 +227,18 @@ export const useMeetingStore = defineStore('meeting', () => {
     if (layout.value === 'grid') pinned.value = null
   }
 
+  function showPage(n: number): void {
+    page.value = Math.max(0, Math.min(n, stage.value.pages - 1))
+  }
+
+  function setPerPage(n: number): void {
+    if (n === perPage.value) return
+    // Keep the first tile we were looking at on screen.
+    const first = stage.value.page * perPage.value
+    perPage.value = n
+    page.value = Math.floor(first / n)
+  }
+
   function setLocal(update: Partial<MediaFlags>): void {
     local.value = { ...local.value, ...update }
   }
@@ -232,19 +262,22 @@ export const useMeetingStore = defineStore('meeting', () => {
       s.on('left', (id) => removePeer(id)),
       s.on('message', (m) => addMessage(m)),
       s.on('remoteTrack', (id, kind, stream) => setRemoteStream(id, kind, stream)),
+      s.on('remoteTrackRemoved', (id, kind, rest) => removeRemoteTrack(id, kind, rest)),
+      s.on('mode', (m) => (mode.value = m)),
+      s.on('sfuFailed', () => pushNotice('notice.sfuFailed', {}, 'warning')),
       s.on('peerConnection', (id, st) => setConnection(id, st)),
     ]
     return () => offs.forEach((off) => off())
   }
 
   function localTrack(slot: Slot): MediaStreamTrack | null {
-    return session.value?.mesh.track(slot) ?? null
+    return session.value?.track(slot) ?? null
   }
 
   return {
     room, selfId, selfName, role, isHost, roomState, waiters, notice, status, error, peers, order, local, localCamera, localScreen, localLevel,
-    chat, unread, panel, layout, pinned, activeSpeaker, session, peerList, tiles, mainTile,
-    reset, applyJoin, applyKnock, setRoomState, addWaiter, resolveWaiter, changeRole, pushNotice, addPeer, removePeer, updatePeerState, setRemoteStream, setConnection, setQuality,
-    addMessage, openPanel, pin, toggleLayout, setLocal, bind, localTrack,
+    chat, unread, panel, layout, pinned, activeSpeaker, session, peerList, tiles, mainTile, mode, page, perPage, spotlight, stage,
+    reset, applyJoin, applyKnock, setRoomState, addWaiter, resolveWaiter, changeRole, pushNotice, addPeer, removePeer, updatePeerState, setRemoteStream,
+    removeRemoteTrack, setConnection, setQuality, addMessage, openPanel, pin, toggleLayout, setLocal, showPage, setPerPage, bind, localTrack,
   }
 })

@@ -41,3 +41,48 @@ export function gridColumns(n: number, stageWidth: number, stageHeight: number, 
   }
   return best
 }
+
+/** Video tiles per page: big rooms page their grid (and the spotlight's strip). */
+export const TILES_PER_PAGE = 9
+export const TILES_PER_PAGE_NARROW = 4
+
+export function tilesPerPage(narrow: boolean): number {
+  return narrow ? TILES_PER_PAGE_NARROW : TILES_PER_PAGE
+}
+
+export interface Page<T> {
+  items: T[]
+  /** The page shown, clamped to the pages there are (0-based). */
+  page: number
+  pages: number
+}
+
+export function paginate<T>(items: readonly T[], page: number, perPage: number): Page<T> {
+  const size = Math.max(1, Math.floor(perPage))
+  const pages = Math.max(1, Math.ceil(items.length / size))
+  const p = Math.min(Math.max(0, Math.floor(page) || 0), pages - 1)
+  return { items: items.slice(p * size, p * size + size), page: p, pages }
+}
+
+export interface StageView {
+  /** The spotlight's main tile; null in the grid. */
+  main: TileSource | null
+  /** The grid's page, or the spotlight strip's page. */
+  shown: TileSource[]
+  page: number
+  pages: number
+  /** Every tile on screen (main and page): only their video is received in an SFU room. */
+  visible: Set<string>
+  /** Remote tiles off screen: their audio still has to play. */
+  hidden: TileSource[]
+}
+
+/** What the stage shows: the grid paged, or the main tile plus a paged strip. */
+export function stageView(tiles: readonly TileSource[], spotlight: boolean, mainId: string | null, page: number, perPage: number): StageView {
+  const main = spotlight ? (tiles.find((t) => t.id === mainId) ?? null) : null
+  const rest = main ? tiles.filter((t) => t !== main) : tiles
+  const p = paginate(rest, page, perPage)
+  const visible = new Set(p.items.map((t) => t.id))
+  if (main) visible.add(main.id)
+  return { main, shown: p.items, page: p.page, pages: p.pages, visible, hidden: tiles.filter((t) => !t.isSelf && !visible.has(t.id)) }
+}

@@ -180,4 +180,38 @@ describe('meeting store', () => {
     session.emit('roomState', { locked: false, waiting_room: false, has_password: false })
     expect(s.roomState.locked).toBe(true)
   })
+
+  it('pages a big room, keeps the page in range, and follows the mode', () => {
+    const s = useMeetingStore()
+    const ids = Array.from({ length: 12 }, (_, i) => `p${i}`)
+    s.applyJoin(joinResult({ participants: ids.map((id) => participant(id, id)), mode: 'sfu' }))
+    expect(s.mode).toBe('sfu')
+    expect(s.stage.pages).toBe(2)
+    expect(s.stage.shown).toHaveLength(9)
+    s.showPage(5)
+    expect(s.stage.page).toBe(1)
+    expect([...s.stage.visible]).toEqual(['p8:camera', 'p9:camera', 'p10:camera', 'p11:camera'])
+    // A narrow screen: 4 per page, still showing the first tile we looked at.
+    s.setPerPage(4)
+    expect(s.stage.shown.map((x) => x.id)).toContain('p8:camera')
+    expect(s.stage.pages).toBe(4)
+    // People leave: the page shrinks back into range.
+    for (const id of ids.slice(3)) s.removePeer(id)
+    expect(s.stage.pages).toBe(1)
+    expect(s.stage.page).toBe(0)
+    // A rejoin into a server without mode is a mesh.
+    s.applyJoin(joinResult())
+    expect(s.mode).toBe('mesh')
+  })
+
+  it('a removed remote track leaves the rest of the stream, or nothing', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    const rest = asStream(new FakeStream())
+    s.setRemoteStream('p1', 'screen', asStream(new FakeStream()))
+    s.removeRemoteTrack('p1', 'screen', null)
+    expect(s.peers.p1!.screenStream).toBeNull()
+    s.removeRemoteTrack('p1', 'camera', rest)
+    expect(s.peers.p1!.camera).toBe(rest)
+  })
 })

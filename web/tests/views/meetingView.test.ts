@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { createApp, nextTick } from 'vue'
+import { createPinia } from 'pinia'
+import { i18n } from '../../src/i18n'
+import MeetingView from '../../src/views/MeetingView.vue'
+import { useMeetingStore } from '../../src/stores/meeting'
+import type { Participant } from '../../src/rtc/protocol'
+import { FakeTrack, asTrack } from '../fakes/media'
+
+const participant = (id: string): Participant => ({ id, user_id: id, name: id, audio: true, video: true, screen: false, hand: false })
+
+/** A remote camera stream with audio, as both transports deliver it (happy-dom's MediaStream). */
+function cameraStream(): MediaStream {
+  const s = new MediaStream()
+  const audio = asTrack(new FakeTrack('audio'))
+  // happy-dom's stream keeps any track object; only getAudioTracks is read by the view.
+  Object.defineProperty(s, 'getAudioTracks', { value: () => [audio] })
+  return s
+}
+
+async function mount(peers: number) {
+  const pinia = createPinia()
+  const el = document.createElement('div')
+  document.body.append(el)
+  const app = createApp(MeetingView, { room: 'big' }).use(pinia).use(i18n)
+  app.mount(el)
+  const store = useMeetingStore(pinia)
+  const ids = Array.from({ length: peers }, (_, i) => `p${i}`)
+  store.applyJoin({ self_id: 'me', room: 'big', name: 'Me', role: 'guest', chat: [], ice_servers: [], participants: ids.map(participant), mode: 'sfu' })
+  for (const id of ids) store.setRemoteStream(id, 'camera', cameraStream())
+  store.status = 'joined'
+  await nextTick()
+  const tiles = () => [...el.querySelectorAll('[data-testid=tile]')].map((t) => t.getAttribute('data-tile'))
+  return { el, app, store, tiles }
+}
+
+describe('MeetingView paging', () => {
+  it('shows 9 tiles a page, pages with the buttons, and keeps off-page people audible', async () => {
+    const { el, app, store, tiles } = await mount(11) // 12 tiles with ours
+    expect(tiles()).toHaveLength(9)
+    expect(el.querySelector('[data-testid=pager]')).not.toBeNull()
+    // 3 remote tiles are off screen: each gets an audio element.
+    expect(el.querySelectorAll('[data-testid=hidden-audio]')).toHaveLength(3)
+    ;(el.querySelector('[data-testid=page-next]') as HTMLButtonElement).click()
+    await nextTick()
+    expect(tiles()).toEqual(['p8:camera', 'p9:camera', 'p10:camera'])
+    expect(el.querySelectorAll('[data-testid=hidden-audio]')).toHaveLength(8)
+    expect([...store.stage.visible]).toEqual(['p8:camera', 'p9:camera', 'p10:camera'])
+    app.unmount()
+  })
+
+  it('a small room has no pager and no extra audio', async () => {
+    const { el, app, tiles } = await mount(3)
+    expect(tiles()).toHaveLength(4)
+    expect(el.querySelector('[data-testid=pager]')).toBeNull()
+    expect(el.querySelectorAll('[data-testid=hidden-audio]')).toHaveLength(0)
+    app.unmount()
+  })
+})
