@@ -218,6 +218,8 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
   counters_.add(counters_.rtp_packets_in);
   counters_.add(counters_.rtp_bytes_in, data.size());
   Producer& producer = *it->second;
+  // Bandwidth probes: RTX packets of padding only, nothing to forward or recover.
+  if (header->ssrc() == producer.spec().rtx_ssrc && header->payload().size() < 2) return;
   std::size_t len = data.size();
   bool recovered = false;
   auto packet = producer.normalise(data, len, recovered);
