@@ -1,18 +1,23 @@
 // Reads WebRTC stats through the page's debug hook (window.__confab, see web/README.md).
 import { waitFor } from './wait.mjs'
 
-/** Per remote peer: decoded video frames and received audio packets, summed over its streams. */
+/**
+ * Per remote peer: decoded video frames and received audio packets, summed over its streams
+ * (its RTP receivers: on its own peer connection in a mesh, on the shared one in an SFU room).
+ */
 export function inboundStats(page) {
   return page.evaluate(async () => {
     const out = {}
-    for (const [id, pc] of Object.entries(window.__confab?.peerConnections() ?? {})) {
-      const report = await pc.getStats()
+    for (const [id, receivers] of Object.entries(window.__confab?.receiversByPeer() ?? {})) {
       const s = { framesDecoded: 0, audioPackets: 0 }
-      report.forEach((r) => {
-        if (r.type !== 'inbound-rtp') return
-        if (r.kind === 'video') s.framesDecoded += r.framesDecoded ?? 0
-        if (r.kind === 'audio') s.audioPackets += r.packetsReceived ?? 0
-      })
+      for (const receiver of receivers) {
+        const report = await receiver.getStats()
+        report.forEach((r) => {
+          if (r.type !== 'inbound-rtp') return
+          if (r.kind === 'video') s.framesDecoded += r.framesDecoded ?? 0
+          if (r.kind === 'audio') s.audioPackets += r.packetsReceived ?? 0
+        })
+      }
       out[id] = s
     }
     return out

@@ -40,7 +40,12 @@ let live: Live | null = null
 declare global {
   interface Window {
     /** Debug hook for tests and troubleshooting (documented in web/README.md). */
-    __confab?: { selfId(): string; peerConnections(): Record<string, RTCPeerConnection>; mode(): 'mesh' | 'sfu' }
+    __confab?: {
+      selfId(): string
+      peerConnections(): Record<string, RTCPeerConnection>
+      receiversByPeer(): Record<string, RTCRtpReceiver[]>
+      mode(): 'mesh' | 'sfu'
+    }
   }
 }
 
@@ -76,6 +81,7 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   window.__confab = {
     selfId: () => session.selfId,
     peerConnections: () => Object.fromEntries(session.mesh.peerConnections()),
+    receiversByPeer: () => Object.fromEntries(session.receiversByPeer()),
     mode: () => session.mode,
   }
   if (opts.audioTrack) opts.audioTrack.enabled = opts.audioOn

@@ -1,0 +1,189 @@
+// End-to-end: rooms whose media goes through confab's SFU, in Debian's Chromium.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { ServerProcess } from './lib/server.mjs'
+import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, selfId } from './lib/browser.mjs'
+import { sfuPageInit } from './lib/capture.mjs'
+import { expectMediaFrom, inboundStats } from './lib/media.mjs'
+import { TurnServer } from './lib/turn.mjs'
+import { waitFor } from './lib/wait.mjs'
+
+// Budgets for a slow day (a loaded 2-core machine can be 5x slower than a quiet one); every
+// wait ends as soon as its condition holds.
+const MEDIA_MS = 120_000
+const UI_MS = 30_000
+
+let browser
+let roomSeq = 0
+const room = (tag) => `e2e-sfu-${tag}-${process.pid}-${++roomSeq}`
+const viewport = { width: 640, height: 480 }
+
+async function join(server, roomId, name, query) {
+  return joinByLink(browser, server.url, roomId, name, { viewport, init: sfuPageInit, query })
+}
+
+async function joinAll(server, roomId, names, query) {
+  const out = []
+  for (const n of names) out.push(await join(server, roomId, n, query))
+  return out
+}
+
+const mode = (page) => page.evaluate(() => window.__confab?.mode())
+
+/** Every page shows and receives video and audio from every other page. */
+async function expectEveryoneGetsEveryone(ps) {
+  for (const p of ps) {
+    const others = ps.filter((o) => o !== p).map((o) => o.id)
+    await expectMediaFrom(p.page, others, { timeoutMs: MEDIA_MS, label: p.name })
+  }
+}
+
+async function metrics(server) {
+  const text = await (await fetch(`${server.url}/metrics`)).text()
+  const value = (name) => Number(text.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? NaN)
+  return { text, value }
+}
+
+describe('SFU rooms', { concurrency: 1 }, () => {
+  let sfuOnly  // every room on the SFU
+  let mixed  // the default: mesh up to 4, SFU from the 5th
+
+  before(async () => {
+    sfuOnly = new ServerProcess({ args: ['--mesh-max', '0'] })
+    mixed = new ServerProcess()
+    await sfuOnly.start()
+    await mixed.start()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await sfuOnly?.dispose()
+    await mixed?.dispose()
+  })
+
+  it('(a) six people: each page decodes five videos and five audio streams over at most two peer connections', async () => {
+    const ps = await joinAll(sfuOnly, room('six'), ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'])
+    try {
+      for (const p of ps) assert.equal(await mode(p.page), 'sfu')
+      await expectEveryoneGetsEveryone(ps)
+      for (const p of ps) {
+        assert.ok((await p.page.evaluate(() => window.__pcCount())) <= 2, `${p.name}: at most 2 peer connections`)
+      }
+      const m = await metrics(sfuOnly)
+      assert.ok(m.value('confab_sfu_consumers') >= 60, 'six people consume 5 x (audio + video)')
+      assert.ok(m.value('confab_dtls_failures_total') === 0)
+      assertNoCspViolations(ps)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(b) a mesh of four moves to the SFU when a fifth joins, and all five get media', async () => {
+    const roomId = room('grow')
+    const ps = await joinAll(mixed, roomId, ['M1', 'M2', 'M3', 'M4'])
+    try {
+      for (const p of ps) assert.equal(await mode(p.page), 'mesh')
+      ps.push(await join(mixed, roomId, 'M5'))
+      for (const p of ps) await waitFor(async () => (await mode(p.page)) === 'sfu', { timeoutMs: UI_MS, what: `${p.name}: sfu mode` })
+      await expectEveryoneGetsEveryone(ps)
+      // The mesh is gone once SFU media flows: at most the send and receive connections stay open.
+      for (const p of ps) {
+        await waitFor(() => p.page.evaluate(() => window.__pcOpen() <= 2), { timeoutMs: UI_MS, what: `${p.name}: mesh connections closed` })
+      }
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(c) a screen share reaches the others through the SFU', async () => {
+    const ps = await joinAll(sfuOnly, room('screen'), ['S1', 'S2'])
+    try {
+      await expectEveryoneGetsEveryone(ps)
+      const [a, b] = ps
+      await a.page.getByTestId('toggle-screen').click()
+      const screenTile = b.page.locator(`[data-tile="${a.id}:screen"] video`)
+      await screenTile.waitFor({ timeout: UI_MS })
+      await waitFor(() => screenTile.evaluate((v) => v.videoWidth > 0), { timeoutMs: MEDIA_MS, what: 'the screen decodes on the other page' })
+      const m = await metrics(sfuOnly)
+      assert.ok(m.value('confab_sfu_producers') >= 5, 'mic, camera and screen of one, mic and camera of the other')
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(d) a leaver\'s tiles vanish everywhere and its streams stop', async () => {
+    const ps = await joinAll(sfuOnly, room('leave'), ['L1', 'L2', 'L3'])
+    try {
+      await expectEveryoneGetsEveryone(ps)
+      const leaver = ps.pop()
+      await leaver.context.close()
+      for (const p of ps) {
+        await p.page.locator(`[data-tile="${leaver.id}:camera"]`).waitFor({ state: 'detached', timeout: UI_MS })
+        await waitFor(async () => !((await inboundStats(p.page))[leaver.id]), { timeoutMs: UI_MS, what: `${p.name}: no receivers of the leaver` })
+      }
+      await expectEveryoneGetsEveryone(ps)
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(e) the call re-forms after a server restart', async () => {
+    const restartable = new ServerProcess({ args: ['--mesh-max', '0'] })
+    await restartable.start()
+    const ps = await joinAll(restartable, room('restart'), ['R1', 'R2', 'R3'])
+    try {
+      await expectEveryoneGetsEveryone(ps)
+      const oldIds = ps.map((p) => p.id)
+      await restartable.stop('SIGKILL')
+      for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: UI_MS })
+      await restartable.start()  // same TCP and UDP port numbers
+      for (const p of ps) {
+        await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: MEDIA_MS })
+        p.id = await waitFor(async () => {
+          const id = await selfId(p.page)
+          return id && !oldIds.includes(id) ? id : null
+        }, { timeoutMs: UI_MS, what: `${p.name}: new socket id` })
+      }
+      await expectEveryoneGetsEveryone(ps)
+    } finally {
+      await closeAll(ps)
+      await restartable.dispose()
+    }
+  })
+
+  it('(f) relay-only clients reach the SFU through coturn', async () => {
+    const turn = new TurnServer()
+    await turn.start()
+    const relayed = new ServerProcess({ args: ['--mesh-max', '0', '--turn-url', turn.url, '--turn-secret', turn.secret] })
+    await relayed.start()
+    const ps = await joinAll(relayed, room('relay'), ['T1', 'T2'], { relay: '1' })
+    try {
+      await expectEveryoneGetsEveryone(ps)
+      for (const p of ps) {
+        // Every connection the page has open runs over a relayed local candidate.
+        const types = await p.page.evaluate(async () => {
+          const out = []
+          for (const receivers of Object.values(window.__confab.receiversByPeer())) {
+            for (const r of receivers) {
+              const report = await r.getStats()
+              report.forEach((s) => {
+                if (s.type === 'transport' && s.selectedCandidatePairId) {
+                  const pair = report.get(s.selectedCandidatePairId)
+                  out.push(report.get(pair.localCandidateId)?.candidateType)
+                }
+              })
+            }
+          }
+          return out
+        })
+        assert.ok(types.length > 0, `${p.name}: a selected pair`)
+        assert.deepEqual([...new Set(types)], ['relay'], `${p.name}: relayed`)
+      }
+    } finally {
+      await closeAll(ps)
+      await relayed.dispose()
+      await turn.stop()
+    }
+  })
+})
