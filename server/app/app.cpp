@@ -20,7 +20,7 @@ std::filesystem::path ensure_directory(const std::string& dir) {
 std::unique_ptr<sfu::Sfu> make_sfu(const Config& c, boost::asio::io_context& io) {
   if (!c.sfu) return nullptr;
   sfu::SfuOptions options;
-  options.listen_address = c.host;
+  options.listen_address = c.rtc_listen;
   options.port = static_cast<std::uint16_t>(c.rtc_port);
   options.workers = c.rtc_workers;
   options.announced_addresses = c.rtc_announced_addresses;
@@ -29,7 +29,7 @@ std::unique_ptr<sfu::Sfu> make_sfu(const Config& c, boost::asio::io_context& io)
   std::string ports;
   for (const auto port : sfu->ports()) ports += (ports.empty() ? "" : ",") + std::to_string(port);
   spdlog::info("SFU media on UDP {}:{} ({} worker{}), rooms above {} participants",
-               c.host, ports, c.rtc_workers, c.rtc_workers == 1 ? "" : "s", c.mesh_max);
+               c.rtc_listen, ports, c.rtc_workers, c.rtc_workers == 1 ? "" : "s", c.mesh_max);
   return sfu;
 }
 

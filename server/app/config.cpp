@@ -126,6 +126,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
                  "UDP port of the SFU's media (worker i uses port + i); default: the same number as --port")
       ->envname("CONFAB_RTC_PORT")
       ->check(CLI::Range(0, 65535));
+  cli.add_option("--rtc-listen", c.rtc_listen,
+                 "Address the SFU's UDP socket binds to; default: --host (behind a proxy on "
+                 "127.0.0.1, set 0.0.0.0 here: media does not pass the proxy)")
+      ->envname("CONFAB_RTC_LISTEN");
   cli.add_option("--rtc-announced-address", c.rtc_announced_addresses,
                  "Address put in the SFU's ICE candidates (repeatable), e.g. the public IP; default: "
                  "the host's addresses (loopback when --host is loopback)")
@@ -154,6 +158,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
   c.token.requested = token->parsed();
   if (c.sfu && capacity->count() == 0) c.room_capacity = 50;
   if (c.rtc_port < 0) c.rtc_port = c.port;
+  if (c.rtc_listen.empty()) c.rtc_listen = c.host;
   return std::nullopt;
 }
 

@@ -52,6 +52,7 @@ struct Config {
   // The SFU: rooms above mesh_max members forward media through confab's media workers.
   bool sfu = true;
   int rtc_port = -1;  // UDP; -1: the same number as `port`
+  std::string rtc_listen;  // empty: `host`
   std::vector<std::string> rtc_announced_addresses;  // empty: the host's own
   std::size_t rtc_workers = 1;
   std::size_t mesh_max = 4;
