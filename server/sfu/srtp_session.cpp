@@ -8,6 +8,8 @@
 #include <climits>
 #include <mutex>
 
+#include "sfu/srtp_openssl_crypto.hpp"
+
 namespace confab::sfu {
 namespace {
 
@@ -56,9 +58,16 @@ void log_from_libsrtp(srtp_log_level_t level, const char* message, void*) {
 
 }  // namespace
 
-bool srtp_library_ready() {
+namespace {
+
+struct LibraryState {
+  bool ready = false;
+  bool openssl_crypto = false;
+};
+
+const LibraryState& library() {
   static std::once_flag once;
-  static bool ready = false;
+  static LibraryState state;
   std::call_once(once, [] {
     const srtp_err_status_t status = srtp_init();
     if (status != srtp_err_status_ok) {
@@ -66,9 +75,23 @@ bool srtp_library_ready() {
       return;
     }
     srtp_install_log_handler(log_from_libsrtp, nullptr);
-    ready = true;
+    state.openssl_crypto = detail::install_openssl_srtp_crypto();
+    if (!state.openssl_crypto) {
+      spdlog::warn("SRTP runs on libsrtp2's own crypto (NSS on Debian), several times slower");
+    }
+    state.ready = true;
   });
-  return ready;
+  return state;
+}
+
+}  // namespace
+
+bool srtp_library_ready() {
+  return library().ready;
+}
+
+const char* srtp_crypto_backend() {
+  return library().openssl_crypto ? "openssl" : "libsrtp";
 }
 
 std::optional<SrtpSession> SrtpSession::create(SrtpProfile profile, Direction direction,

@@ -17,8 +17,14 @@ namespace confab::sfu {
 // SrtpSession::rtp_trailer / rtcp_trailer.
 constexpr std::size_t kSrtpMaxTrailer = 144 + 4;
 
-// Process-wide libsrtp initialisation (srtp_init), once. False (and logged) if it failed.
+// Process-wide libsrtp initialisation (srtp_init, then our OpenSSL AES-ICM / AES-GCM /
+// HMAC-SHA1 in place of libsrtp2's, see srtp_openssl_crypto.hpp), once. False (and logged) if
+// srtp_init failed.
 bool srtp_library_ready();
+
+// "openssl" when our OpenSSL primitives passed libsrtp's self-tests and run SRTP, "libsrtp"
+// when libsrtp2's own (NSS on Debian) remained. Initialises the library.
+const char* srtp_crypto_backend();
 
 // A start-time check: both directions of a session with this profile initialise and a test
 // packet survives protect + unprotect. Debian builds libsrtp2 on NSS; this proves GCM works.
