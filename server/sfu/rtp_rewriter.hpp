@@ -44,6 +44,12 @@ class RtpRewriter {
   // successors already went out numbered) it returns false and changes nothing.
   bool drop(std::uint16_t seq);
 
+  // The reverse mapping, for a receiver's NACK: the source sequence number that went out as
+  // `out_seq` in the current segment, so the packet can be fetched from the source's
+  // retransmission buffer (and rewritten again). Nothing if `out_seq` was not sent in this
+  // segment (before the latest resync, not yet sent, or older than the remembered drops).
+  std::optional<std::uint16_t> source_of(std::uint16_t out_seq) const;
+
   // `elapsed` in RTP clock units at `clock_rate` Hz (at least 1).
   static std::uint32_t ts_gap_for(std::chrono::nanoseconds elapsed, std::uint32_t clock_rate);
 
@@ -62,6 +68,8 @@ class RtpRewriter {
   // nothing if that is no longer known (older than the remembered drops).
   std::optional<std::int64_t> drops_before(std::int64_t s) const;
   bool dropped(std::int64_t s) const;
+  // How many drops lie in [lo, hi); nothing if some of them may be forgotten.
+  std::optional<std::int64_t> drops_between(std::int64_t lo, std::int64_t hi) const;
 
   static constexpr std::size_t kRememberedDrops = 64;
 
@@ -72,7 +80,9 @@ class RtpRewriter {
   // The latest drops of this segment (unwrapped, increasing), in a ring, and how many in all.
   std::array<std::int64_t, kRememberedDrops> drops_{};
   std::size_t drop_count_ = 0;
-  std::uint16_t last_seq_ = 0;  // newest output
+  std::int64_t last_index_ = 0;   // the highest output's index in the segment (0 = first)
+  std::int64_t last_source_ = 0;  // and its unwrapped source seq
+  std::uint16_t last_seq_ = 0;    // newest output
   std::uint32_t last_ts_ = 0;
 };
 
