@@ -27,8 +27,9 @@ class RtpRewriter {
       : start_seq_(first_seq), start_ts_(first_ts), fixed_start_(true) {}
 
   // The output numbers for a source packet, or nothing to drop it: a packet older than the first
-  // one after the latest resync (the switch point) is dropped. Packets newer than that first one
-  // keep their spacing (reordered and retransmitted ones included).
+  // one after the latest resync (the switch point), one given to drop(), or one older than the
+  // remembered drops is dropped. The others keep their order and spacing less the drops between
+  // them (reordered and retransmitted ones included).
   std::optional<Out> rewrite(std::uint16_t seq, std::uint32_t ts);
 
   // Starts a new segment: the next packet rewritten (from the same or another source) goes out
@@ -53,7 +54,7 @@ class RtpRewriter {
   // `elapsed` in RTP clock units at `clock_rate` Hz (at least 1).
   static std::uint32_t ts_gap_for(std::chrono::nanoseconds elapsed, std::uint32_t clock_rate);
 
-  // The newest output so far (for an SR: the consumer's RTP time).
+  // The highest output so far (for an SR: the consumer's RTP time).
   std::optional<Out> last() const;
 
  private:
