@@ -15,7 +15,8 @@
 //     (the id cut to its field width) and changes nothing else.
 //  4. pairs of bytes as a sequence-number stream into RtpRewriter, NackGenerator and
 //     RetransmissionBuffer (0xFF,n: resync; 0xFE,n: drop a packet just after the newest): the
-//     rewriter's newest output moves by exactly the source's step less the drops in between;
+//     rewriter's newest output moves by exactly the source's step less the drops in between,
+//     and source_of() maps every output back;
 //     the NACK list never exceeds its bound; stored packets come back intact.
 #include <algorithm>
 #include <array>
@@ -257,6 +258,7 @@ void check_streams(std::span<const std::uint8_t> input) {
   // The rewriter's segment as seen from outside: newest forwarded, newest forwarded or
   // dropped, and drops since the newest forwarded.
   std::optional<std::uint16_t> forwarded;
+  std::uint16_t forwarded_out = 0;  // its output seq
   std::uint16_t seen = 0;
   std::uint16_t drops_since = 0;
   for (std::size_t i = 0; i + 2 <= input.size(); i += 2) {
@@ -276,16 +278,17 @@ void check_streams(std::span<const std::uint8_t> input) {
       ++drops_since;
       continue;
     }
-    const auto before = rewriter.last();
     const auto out = rewriter.rewrite(seq, seq * 10u);
     const bool newest = !forwarded || sfu::is_newer(seq, seen);
+    if (out) FUZZ_CHECK(rewriter.source_of(out->seq) == seq);
     if (out && forwarded && newest) {
       FUZZ_CHECK(out->seq ==
-                 static_cast<std::uint16_t>(before->seq + (seq - *forwarded) - drops_since));
+                 static_cast<std::uint16_t>(forwarded_out + (seq - *forwarded) - drops_since));
       FUZZ_CHECK(rewriter.last() == out);
     }
     if (out && newest) {
       forwarded = seq;
+      forwarded_out = out->seq;
       seen = seq;
       drops_since = 0;
     }

@@ -74,7 +74,8 @@ class RtcpPacket {
   // The 5-bit field: report/source count for SR, RR, SDES, BYE; FMT for feedback.
   std::uint8_t count() const { return bytes_[0] & 0x1F; }
   std::uint8_t fmt() const { return count(); }
-  // The sender's SSRC (first word after the header); 0 if the packet has none.
+  // The sender's SSRC (first word after the header; in SDES and BYE the first source's); 0 if
+  // the packet has none.
   std::uint32_t ssrc() const;
   // The whole sub-packet as sent, padding included.
   std::span<const std::uint8_t> bytes() const { return bytes_; }

@@ -94,6 +94,8 @@ std::size_t RtcpPacket::content_size() const {
 }
 
 std::uint32_t RtcpPacket::ssrc() const {
+  // In SDES and BYE the first word is the first source's, only if there is one.
+  if ((is_sdes() || is_bye()) && count() == 0) return 0;
   return content_size() >= 8 ? load_u32(bytes_.data() + 4) : 0;
 }
 

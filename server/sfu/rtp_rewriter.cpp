@@ -19,19 +19,24 @@ std::optional<RtpRewriter::Out> RtpRewriter::rewrite(std::uint16_t seq, std::uin
     segment_out_ = out_seq;
     ts_offset_ = out_ts - ts;
     drop_count_ = 0;
+    last_index_ = 0;
+    last_source_ = segment_base_;
     last_seq_ = out_seq;
     last_ts_ = out_ts;
     return Out{out_seq, out_ts};
   }
-  const bool newest = source_.peek(seq) > source_.newest();
   const std::int64_t s = source_.peek(seq);
   if (s < segment_base_ || dropped(s)) return std::nullopt;  // before the switch, or dropped
   const auto skipped = drops_before(s);
   if (!skipped) return std::nullopt;  // too old to number
   source_.unwrap(seq);
-  const Out out{static_cast<std::uint16_t>(segment_out_ + (s - segment_base_) - *skipped),
-                ts + ts_offset_};
-  if (newest) {
+  const std::int64_t index = s - segment_base_ - *skipped;
+  const Out out{static_cast<std::uint16_t>(segment_out_ + index), ts + ts_offset_};
+  // The highest output so far (a late packet can be it, when the newest source packets were
+  // dropped): where a resync continues from.
+  if (index > last_index_) {
+    last_index_ = index;
+    last_source_ = s;
     last_seq_ = out.seq;
     last_ts_ = out.ts;
   }
@@ -50,8 +55,11 @@ bool RtpRewriter::drop(std::uint16_t seq) {
 
 bool RtpRewriter::dropped(std::int64_t s) const {
   const std::size_t known = std::min(drop_count_, kRememberedDrops);
+  // Newest first; they only decrease, so a newest packet costs one comparison.
   for (std::size_t i = 0; i < known; ++i) {
-    if (drops_[(drop_count_ - 1 - i) % kRememberedDrops] == s) return true;
+    const std::int64_t d = drops_[(drop_count_ - 1 - i) % kRememberedDrops];
+    if (d == s) return true;
+    if (d < s) return false;
   }
   return false;
 }
@@ -65,6 +73,36 @@ std::optional<std::int64_t> RtpRewriter::drops_before(std::int64_t s) const {
   }
   if (not_before == known && drop_count_ > kRememberedDrops) return std::nullopt;
   return static_cast<std::int64_t>(drop_count_ - not_before);
+}
+
+std::optional<std::uint16_t> RtpRewriter::source_of(std::uint16_t out_seq) const {
+  if (!started_) return std::nullopt;
+  const std::int64_t back = -seq_diff(out_seq, last_seq_);  // outputs before the highest
+  if (back < 0 || back > last_index_) return std::nullopt;
+  // The source packet `back` forwarded packets below the highest output's: the largest s with
+  // s = last_source_ - back - (drops in [s, last_source_)). Walking down from s = last - back
+  // reaches it within the number of drops, and it is never a dropped one.
+  const std::int64_t start = last_source_ - back;
+  std::int64_t s = start;
+  for (;;) {
+    const auto between = drops_between(s, last_source_);
+    if (!between) return std::nullopt;
+    const std::int64_t next = start - *between;
+    if (next == s) return static_cast<std::uint16_t>(s);
+    s = next;
+  }
+}
+
+std::optional<std::int64_t> RtpRewriter::drops_between(std::int64_t lo, std::int64_t hi) const {
+  const std::size_t known = std::min(drop_count_, kRememberedDrops);
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < known; ++i) {
+    const std::int64_t d = drops_[(drop_count_ - 1 - i) % kRememberedDrops];
+    if (d < lo) return n;
+    if (d < hi) ++n;
+  }
+  if (drop_count_ > kRememberedDrops) return std::nullopt;  // older drops are forgotten
+  return n;
 }
 
 void RtpRewriter::resync(std::uint32_t ts_gap) {

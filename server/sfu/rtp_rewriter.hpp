@@ -27,8 +27,9 @@ class RtpRewriter {
       : start_seq_(first_seq), start_ts_(first_ts), fixed_start_(true) {}
 
   // The output numbers for a source packet, or nothing to drop it: a packet older than the first
-  // one after the latest resync (the switch point) is dropped. Packets newer than that first one
-  // keep their spacing (reordered and retransmitted ones included).
+  // one after the latest resync (the switch point), one given to drop(), or one older than the
+  // remembered drops is dropped. The others keep their order and spacing less the drops between
+  // them (reordered and retransmitted ones included).
   std::optional<Out> rewrite(std::uint16_t seq, std::uint32_t ts);
 
   // Starts a new segment: the next packet rewritten (from the same or another source) goes out
@@ -44,10 +45,16 @@ class RtpRewriter {
   // successors already went out numbered) it returns false and changes nothing.
   bool drop(std::uint16_t seq);
 
+  // The reverse mapping, for a receiver's NACK: the source sequence number that went out as
+  // `out_seq` in the current segment, so the packet can be fetched from the source's
+  // retransmission buffer (and rewritten again). Nothing if `out_seq` was not sent in this
+  // segment (before the latest resync, not yet sent, or older than the remembered drops).
+  std::optional<std::uint16_t> source_of(std::uint16_t out_seq) const;
+
   // `elapsed` in RTP clock units at `clock_rate` Hz (at least 1).
   static std::uint32_t ts_gap_for(std::chrono::nanoseconds elapsed, std::uint32_t clock_rate);
 
-  // The newest output so far (for an SR: the consumer's RTP time).
+  // The highest output so far (for an SR: the consumer's RTP time).
   std::optional<Out> last() const;
 
  private:
@@ -62,6 +69,8 @@ class RtpRewriter {
   // nothing if that is no longer known (older than the remembered drops).
   std::optional<std::int64_t> drops_before(std::int64_t s) const;
   bool dropped(std::int64_t s) const;
+  // How many drops lie in [lo, hi); nothing if some of them may be forgotten.
+  std::optional<std::int64_t> drops_between(std::int64_t lo, std::int64_t hi) const;
 
   static constexpr std::size_t kRememberedDrops = 64;
 
@@ -72,7 +81,9 @@ class RtpRewriter {
   // The latest drops of this segment (unwrapped, increasing), in a ring, and how many in all.
   std::array<std::int64_t, kRememberedDrops> drops_{};
   std::size_t drop_count_ = 0;
-  std::uint16_t last_seq_ = 0;  // newest output
+  std::int64_t last_index_ = 0;   // the highest output's index in the segment (0 = first)
+  std::int64_t last_source_ = 0;  // and its unwrapped source seq
+  std::uint16_t last_seq_ = 0;    // newest output
   std::uint32_t last_ts_ = 0;
 };
 

@@ -245,6 +245,10 @@ TEST(RtcpCompound, FeedbackShapes) {
   // A packet type outside RTCP's 192..223.
   EXPECT_FALSE(parses({0x80, 96, 0, 1, 0, 0, 0, 1}));
   EXPECT_FALSE(parses({0x80, 201, 0, 1, 0, 0, 0, 1, 0x80, 224, 0, 0}));
+  // A BYE without sources but with a reason: no SSRC.
+  const Bytes bye_reason = {0x80, 203, 0, 1, 3, 'b', 'y', 'e'};
+  ASSERT_TRUE(parses(bye_reason));
+  EXPECT_EQ((*RtcpCompound::parse(bye_reason)->begin()).ssrc(), 0u);
   // A BYE with more sources than bytes.
   EXPECT_FALSE(parses({0x82, 203, 0, 1, 0, 0, 0, 1}));
   // An SR without its sender info.

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace confab::sfu {
 namespace {
 
@@ -118,6 +122,61 @@ TEST(RtpRewriter, ManyDropsForgetTheOldestOnly) {
   EXPECT_EQ(r.rewrite(398, 398), (Out{199, 398}));
   // ...one from before the remembered drops can no longer be numbered: dropped.
   EXPECT_EQ(r.rewrite(10, 10), std::nullopt);
+}
+
+TEST(RtpRewriter, LatePacketBeforeADropIsTheNewestOutput) {
+  RtpRewriter r(0, 0);
+  r.rewrite(5, 50);  // -> (0, 0)
+  r.drop(7);
+  EXPECT_EQ(r.rewrite(6, 60), (Out{1, 10}));  // late, but the highest output
+  EXPECT_EQ(r.last(), (Out{1, 10}));
+  EXPECT_EQ(r.source_of(1), 6);
+  EXPECT_EQ(r.source_of(0), 5);
+  r.resync();
+  EXPECT_EQ(r.rewrite(100, 0), (Out{2, 11}));  // no reuse of 1
+}
+
+TEST(RtpRewriter, SourceOfMapsAReceiversNackBack) {
+  RtpRewriter r(65534, 0);
+  EXPECT_FALSE(r.source_of(65534));  // nothing sent yet
+  r.rewrite(1, 0);                   // -> 65534
+  r.drop(2);
+  r.drop(3);
+  r.rewrite(4, 0);  // -> 65535
+  r.rewrite(6, 0);  // -> 1
+  r.rewrite(5, 0);  // -> 0
+  EXPECT_EQ(r.source_of(65534), 1);
+  EXPECT_EQ(r.source_of(65535), 4);
+  EXPECT_EQ(r.source_of(0), 5);
+  EXPECT_EQ(r.source_of(1), 6);
+  EXPECT_FALSE(r.source_of(2));      // not sent yet
+  EXPECT_FALSE(r.source_of(65533));  // before the first
+  r.resync();
+  r.rewrite(900, 0);  // -> 2
+  EXPECT_EQ(r.source_of(2), 900);
+  EXPECT_FALSE(r.source_of(1));  // the previous segment is gone
+}
+
+TEST(RtpRewriter, SourceOfInvertsRewriteOverALongRun) {
+  RtpRewriter r(0, 0);
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> sent;  // (out, source)
+  for (std::uint32_t i = 0; i < 150000; ++i) {
+    const auto s = static_cast<std::uint16_t>(i + 30000);
+    if (i % 7 == 3 || i % 11 == 5) {
+      ASSERT_TRUE(r.drop(s));
+      continue;
+    }
+    const auto out = r.rewrite(s, i);
+    ASSERT_TRUE(out);
+    sent.emplace_back(out->seq, s);
+    // Every recent output maps back to its source packet.
+    if (i % 1000 == 0) {
+      for (std::size_t back = 1; back <= std::min<std::size_t>(sent.size(), 40); ++back) {
+        const auto& [o, src] = sent[sent.size() - back];
+        ASSERT_EQ(r.source_of(o), src) << i << " " << back;
+      }
+    }
+  }
 }
 
 TEST(RtpRewriter, ResyncBeforeAnythingAndGapHelpers) {
