@@ -229,4 +229,22 @@ describe('MeetingSession in SFU rooms', () => {
     expect(consumer.paused).toBe(false)
     expect(sig.sfu.named('sfu_resume_consumer')).toEqual([{ consumer_id: consumer.id }])
   })
+
+  it('stats and receivers come from the mesh links in a mesh, from the SFU transports in an SFU room', async () => {
+    const mesh = make()
+    mesh.sig.acks = [{ participants: ['a'] }]
+    await mesh.session.join('r', 'Me', {})
+    await flush()
+    const report = new Map([['in', { type: 'inbound-rtp', packetsReceived: 7 }]])
+    Object.assign(mesh.pcs[0]!, { getStats: async () => report })
+    expect((await mesh.session.statsByPeer()).get('a')).toBe(report)
+    expect([...mesh.session.receiversByPeer().keys()]).toEqual(['a'])
+
+    const sfu = make()
+    sfu.sig.acks = [{ mode: 'sfu', participants: ['a'], producers: [producer('a', 'mic')] }]
+    await sfu.session.join('r', 'Me', {})
+    await flush()
+    const entries = [...((await sfu.session.statsByPeer()).get('a') as Iterable<{ type: string }>)]
+    expect(entries.map((e) => e.type)).toContain('inbound-rtp')
+  })
 })
