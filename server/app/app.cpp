@@ -59,7 +59,8 @@ App::App(const Config& config)
     : config_(config),
       engine_(io_, engineio::ServerConfig{std::chrono::milliseconds(config.ping_interval_ms),
                                           std::chrono::milliseconds(config.ping_timeout_ms),
-                                          config.max_payload, true}),
+                                          config.max_payload, true, config.max_backlog,
+                                          config.max_connections_per_ip}),
       sio_(io_, engine_,
            socketio::ServerOptions{std::chrono::seconds(45), 10,
                                    [this](std::string_view kind, std::string_view detail) {
@@ -72,7 +73,9 @@ App::App(const Config& config)
       sfu_(make_sfu(config, io_)),
       meeting_(outbox_, store_, meeting_config(config, metrics_, sfu_.get()), clock_, random_),
       gateway_(sio_.of("/"), meeting_),
-      origins_(config.allowed_origins),
+      origins_(config.allowed_origins, config.public_url.empty()
+                                           ? std::string()
+                                           : http::origin_of_url(config.public_url).value_or("")),
       signals_(io_, SIGINT, SIGTERM),
       drain_timer_(io_) {
   if (sfu_) sfu_->set_events(&meeting_.media_events());
@@ -90,12 +93,20 @@ App::App(const Config& config)
   const auto address = boost::asio::ip::make_address(config.host);
   listener_ = std::make_unique<http::Listener>(io_, router_, boost::asio::ip::tcp::endpoint(address, config.port),
                                                std::move(options));
+  if (!config.metrics_listen.empty()) {
+    const auto endpoint = parse_listen_address(config.metrics_listen);
+    if (!endpoint) throw std::invalid_argument("--metrics-listen: expected ADDR:PORT");
+    http::ListenerOptions metrics_options;
+    metrics_options.limits.max_body = 0;
+    metrics_listener_ =
+        std::make_unique<http::Listener>(io_, metrics_router_, *endpoint, metrics_options);
+  }
 }
 
 http::ListenerOptions App::listener_options() {
   http::ListenerOptions options;
   options.limits = {config_.max_payload, std::chrono::seconds(30), config_.max_connections_per_ip,
-                    config_.max_ws_backlog};
+                    config_.max_backlog};
   options.redirect_http = config_.tls_redirect_http;
   if (config_.tls_self_signed) {
     const auto files = http::ensure_self_signed(std::filesystem::path(config_.data_dir) / "tls");
@@ -174,8 +185,12 @@ void App::add_routes() {
   metrics_.counter("confab_http_requests_total", "HTTP requests served");
   metrics_.counter("confab_connections_total", "TCP connections accepted");
   metrics_.counter("confab_connections_refused_total", "Connections refused by the per-address limit");
-  metrics_.counter("confab_slow_clients_dropped_total",
-                   "WebSockets closed because the client left more than the backlog limit unread");
+  metrics_.counter(
+      "confab_slow_clients_dropped_total",
+      "Clients (WebSocket or polling) dropped for leaving more than the backlog limit unread");
+  metrics_.counter(
+      "confab_sessions_refused_total",
+      "Engine.IO sessions refused by the per-address limit (--max-connections-per-ip)");
   metrics_.gauge("confab_connections", "Open TCP connections (HTTP and WebSocket)", [this] {
     const auto& t = listener_->traffic();
     return static_cast<double>(t.connections_open + t.websockets_open);
@@ -195,7 +210,15 @@ void App::add_routes() {
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   });
-  router_.route("/metrics", [this](const engineio::HttpRequest&) {
+  // Only on the metrics address when there is one: the numbers tell an attacker how close
+  // the server is to its limits.
+  http::Router& metrics_router = config_.metrics_listen.empty() ? router_ : metrics_router_;
+  if (&metrics_router != &router_) {  // not the app's page either, which unknown paths get
+    router_.route("/metrics", [](const engineio::HttpRequest&) {
+      return http::Response::text("Not Found\n", 404);
+    });
+  }
+  metrics_router.route("/metrics", [this](const engineio::HttpRequest&) {
     http::Response r = http::Response::text(render_metrics());
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return r;
@@ -215,13 +238,20 @@ std::string App::render_metrics() {
   metrics_.set("confab_http_requests_total", {}, t.http_requests);
   metrics_.set("confab_connections_total", {}, t.connections_total);
   metrics_.set("confab_connections_refused_total", {}, listener_->rejected_connections());
-  metrics_.set("confab_slow_clients_dropped_total", {}, t.slow_clients_dropped);
+  metrics_.set("confab_slow_clients_dropped_total", {},
+               t.slow_clients_dropped + engine_.counters().slow_clients_dropped);
+  metrics_.set("confab_sessions_refused_total", {}, engine_.counters().sessions_refused);
   if (sfu_) render_sfu_metrics();
   return metrics_.render();
 }
 
 int App::run() {
   listener_->start();
+  if (metrics_listener_) {
+    metrics_listener_->start();
+    spdlog::info("metrics served on http://{}/metrics (port {})", config_.metrics_listen,
+                 metrics_listener_->port());
+  }
   spdlog::info("confab listening on {}://{}:{} (web root {}, data {})", listener_->tls() ? "https" : "http",
                config_.host, listener_->port(),
                config_.web_root, config_.data_dir);
@@ -237,6 +267,7 @@ int App::run() {
 
 void App::shutdown() {
   listener_->stop();
+  if (metrics_listener_) metrics_listener_->stop();
   engine_.close_all();
   wait_for_drain(40);
 }

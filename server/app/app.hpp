@@ -52,6 +52,9 @@ class App {
   http::OriginPolicy origins_;
   http::Router router_;
   std::unique_ptr<http::Listener> listener_;
+  // With --metrics-listen: /metrics on its own (private) address, not on the public port.
+  http::Router metrics_router_;
+  std::unique_ptr<http::Listener> metrics_listener_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
 };

@@ -1,9 +1,31 @@
-#include <CLI/CLI.hpp>
-#include <optional>
-
 #include "app/config.hpp"
 
+#include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+#include <optional>
+
+#include "http/origin_policy.hpp"
+
 namespace confab::app {
+
+std::optional<boost::asio::ip::tcp::endpoint> parse_listen_address(std::string_view text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
+    return std::nullopt;
+  boost::system::error_code bad;
+  const auto address = boost::asio::ip::make_address(std::string(host), bad);
+  if (bad) return std::nullopt;
+  return boost::asio::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port));
+}
 
 std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
   CLI::App cli{"confab-server: self-hosted multi-party video meetings"};
@@ -62,12 +84,34 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
                  "the server's own origin is always allowed")
       ->envname("CONFAB_ALLOWED_ORIGINS")
       ->delimiter(',');
-  cli.add_option("--max-connections-per-ip", c.max_connections_per_ip, "Concurrent connections per address (0: no limit)")
+  cli.add_option(
+         "--public-url", c.public_url,
+         "URL browsers use, e.g. https://meet.example.org: the Origin check compares with it "
+         "instead of the Host header")
+      ->envname("CONFAB_PUBLIC_URL")
+      ->check([](const std::string& url) {
+        return http::origin_of_url(url) ? std::string() : "not an http(s) URL with a host";
+      });
+  cli.add_option(
+         "--metrics-listen", c.metrics_listen,
+         "ADDR:PORT (e.g. 127.0.0.1:9100) serving /metrics, which the public port then does not")
+      ->envname("CONFAB_METRICS_LISTEN")
+      ->check([](const std::string& value) {
+        return parse_listen_address(value) ? std::string()
+                                           : "expected ADDR:PORT, e.g. 127.0.0.1:9100";
+      });
+  cli.add_option("--max-connections-per-ip", c.max_connections_per_ip,
+                 "Concurrent connections, and Engine.IO sessions, per address (0: no limit)")
       ->envname("CONFAB_MAX_CONNECTIONS_PER_IP")
       ->capture_default_str();
-  cli.add_option("--max-ws-backlog", c.max_ws_backlog,
-                 "Bytes a WebSocket client may leave unread before it is disconnected")
+  // The old name first, hidden: the new one's environment variable wins when both are set.
+  cli.add_option("--max-ws-backlog", c.max_backlog, "Old name of --max-backlog")
       ->envname("CONFAB_MAX_WS_BACKLOG")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32))
+      ->group("");
+  cli.add_option("--max-backlog", c.max_backlog,
+                 "Bytes a client may leave unread (WebSocket or polling) before it is disconnected")
+      ->envname("CONFAB_MAX_BACKLOG")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32))
       ->capture_default_str();
   cli.add_option("--max-messages-per-second", c.max_messages_per_second,

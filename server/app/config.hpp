@@ -1,4 +1,5 @@
 #pragma once
+#include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,8 +35,15 @@ struct Config {
   bool tls_redirect_http = true;
   // Abuse limits.
   std::vector<std::string> allowed_origins;  // besides the server's own origin
+  // The URL browsers use (https://meet.example.org): the Origin is checked against it instead
+  // of the Host header. Empty: Host.
+  std::string public_url;
+  // ADDR:PORT serving /metrics instead of the public port; empty: the public port.
+  std::string metrics_listen;
   std::size_t max_connections_per_ip = 64;
-  std::size_t max_ws_backlog = 4 * 1024 * 1024;
+  // Bytes a client may leave unread (WebSocket write queue, or polling queue) before it is
+  // dropped.
+  std::size_t max_backlog = 4 * 1024 * 1024;
   double max_messages_per_second = 100;
   double message_burst = 300;
   // Meeting limits.
@@ -58,6 +66,9 @@ struct Config {
   std::size_t mesh_max = 4;
   TokenCommand token;
 };
+
+// `ADDR:PORT` or `[V6ADDR]:PORT` (port 0: any free port); nullopt when malformed.
+std::optional<boost::asio::ip::tcp::endpoint> parse_listen_address(std::string_view text);
 
 // Parses flags (each with a CONFAB_* environment variable). Returns an exit code
 // when the process should stop at once (--help, bad flags).

@@ -74,14 +74,32 @@ std::optional<HttpResponse> Server::validate(const HttpRequest& request,
   if (admission_) {
     if (auto refusal = admission_(request)) return HttpResponse::error(403, 4, *refusal);
   }
+  if (config_.max_sessions_per_address != 0 &&
+      sessions_from(request.remote_address) >= config_.max_sessions_per_address) {
+    ++counters_.sessions_refused;
+    return HttpResponse::error(429, 4, "Too many sessions from your address");
+  }
   return std::nullopt;
+}
+
+std::size_t Server::sessions_from(const std::string& address) const {
+  auto it = per_address_.find(address);
+  return it == per_address_.end() ? 0 : it->second;
 }
 
 std::shared_ptr<Session> Server::create_session(const HttpRequest& request,
                                                 TransportKind transport) {
   std::string sid = random_id();
-  auto session = std::make_shared<Session>(io_, sid, config_, transport, request,
-                                           [this](const std::string& id) { sessions_.erase(id); });
+  ++per_address_[request.remote_address];
+  auto session = std::make_shared<Session>(
+      io_, sid, config_, transport, request,
+      [this, address = request.remote_address](const std::string& id) {
+        sessions_.erase(id);
+        if (auto it = per_address_.find(address); it != per_address_.end() && --it->second == 0) {
+          per_address_.erase(it);
+        }
+      },
+      &counters_);
   sessions_.emplace(std::move(sid), session);
   return session;
 }

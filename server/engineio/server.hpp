@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "engineio/config.hpp"
 #include "engineio/session.hpp"
@@ -41,6 +42,8 @@ class Server {
                                             std::shared_ptr<WsChannel> channel);
 
   std::size_t session_count() const { return sessions_.size(); }
+  std::size_t sessions_from(const std::string& address) const;
+  const SessionCounters& counters() const { return counters_; }
   std::shared_ptr<Session> find(const std::string& sid) const;
   void close_all();
 
@@ -53,6 +56,10 @@ class Server {
   ConnectionHandler on_connection_;
   AdmissionCheck admission_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  // Open sessions per client address: the per-address limit counts sessions, not the TCP
+  // connections they share (thousands of polling sessions fit in a few keep-alives).
+  std::unordered_map<std::string, std::size_t> per_address_;
+  mutable SessionCounters counters_;  // statistics: a refusal in validate() counts too
 };
 
 }  // namespace confab::engineio

@@ -1,5 +1,6 @@
 #include "engineio/session.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "json/json_writer.hpp"
@@ -10,16 +11,23 @@ namespace {
 HttpResponse bad_request() {
   return HttpResponse::error(400, 3, "Bad request");
 }
+
+// Bytes a packet takes in a polling response (binary goes as base64), with its separator.
+std::size_t polling_size(const Packet& p) {
+  return 2 + (p.binary ? (p.data.size() + 2) / 3 * 4 : p.data.size());
+}
 }  // namespace
 
 Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
-                 TransportKind transport, HttpRequest handshake, ClosedFn on_closed)
+                 TransportKind transport, HttpRequest handshake, ClosedFn on_closed,
+                 SessionCounters* counters)
     : io_(io),
       sid_(std::move(sid)),
       config_(config),
       transport_(transport),
       handshake_(std::move(handshake)),
       on_closed_(std::move(on_closed)),
+      counters_(counters),
       timer_(io) {
   // Kept for the session's life, per connection: only the peer's address and Origin
   // (the admission check, the only reader of headers, has run already).
@@ -56,12 +64,53 @@ void Session::send(std::string data, bool binary) {
 }
 
 void Session::enqueue(Packet p) {
+  if (dropped_) return;
   if (transport_ == TransportKind::websocket && ws_) {
     ws_->send(p.binary ? std::move(p.data) : encode_text(p), p.binary);
     return;
   }
+  const std::size_t size = polling_size(p);
+  if (config_.max_backlog != 0 && queued_bytes_ + size > config_.max_backlog && !queue_.empty()) {
+    drop_slow_client();
+    return;
+  }
+  queued_bytes_ += size;
   queue_.push_back(std::move(p));
   if (pending_poll_) schedule_flush();
+}
+
+std::vector<Packet> Session::take_batch() {
+  std::size_t bytes = 0;
+  std::size_t count = 0;
+  while (count < queue_.size() &&
+         (count == 0 || bytes + polling_size(queue_[count]) <= config_.max_payload)) {
+    bytes += polling_size(queue_[count++]);
+  }
+  queued_bytes_ -= bytes;
+  if (ping_ == Ping::queued &&
+      std::any_of(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count),
+                  [](const Packet& p) { return p.type == PacketType::ping; })) {
+    ping_ = Ping::sent;
+  }
+  if (count == queue_.size()) return std::exchange(queue_, {});
+  std::vector<Packet> batch(
+      std::make_move_iterator(queue_.begin()),
+      std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(count)));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+  return batch;
+}
+
+// A polling client that leaves this much unfetched is gone or hostile: holding more for it
+// would let one session take the server's memory (a peer's offers kept coming).
+// The close waits for the current handler: it may be walking a room that the close changes.
+void Session::drop_slow_client() {
+  if (counters_) ++counters_->slow_clients_dropped;
+  dropped_ = true;
+  queue_ = {};
+  queued_bytes_ = 0;
+  boost::asio::post(io_, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->finish_close("slow client", std::nullopt);
+  });
 }
 
 // Posting the flush lets everything one handler sends leave in one poll response.
@@ -75,7 +124,7 @@ void Session::schedule_flush() {
 
 void Session::flush() {
   flush_scheduled_ = false;
-  if (pending_poll_ && !queue_.empty()) respond_poll(std::exchange(queue_, {}));
+  if (pending_poll_ && !queue_.empty()) respond_poll(take_batch());
 }
 
 void Session::respond_poll(std::vector<Packet> packets) {
@@ -87,8 +136,13 @@ void Session::respond_poll(std::vector<Packet> packets) {
 void Session::on_poll(PollResponder respond) {
   auto self = shared_from_this();
   if (state_ == State::closing) {
-    queue_.push_back(Packet::of(PacketType::close));
-    respond(HttpResponse::text(encode_payload(std::exchange(queue_, {}))));
+    std::vector<Packet> batch = take_batch();
+    if (!queue_.empty()) {  // more than one response holds: the close comes with the last
+      respond(HttpResponse::text(encode_payload(batch)));
+      return;
+    }
+    batch.push_back(Packet::of(PacketType::close));
+    respond(HttpResponse::text(encode_payload(batch)));
     release();
     return;
   }
@@ -102,7 +156,7 @@ void Session::on_poll(PollResponder respond) {
     return;
   }
   if (!queue_.empty()) {
-    respond(HttpResponse::text(encode_payload(std::exchange(queue_, {}))));
+    respond(HttpResponse::text(encode_payload(take_batch())));
   } else if (upgrading()) {
     respond(HttpResponse::text(encode_text(Packet::of(PacketType::noop))));
   } else {
@@ -167,17 +221,19 @@ bool Session::begin_probe(std::shared_ptr<WsChannel> probe) {
 void Session::on_probe_frame(const WsChannel* probe, std::string_view frame) {
   if (probe == nullptr || probe != probe_.get() || state_ != State::open) return;
   auto self = shared_from_this();
+  if (listener_ && !listener_->admit_packet()) return;
   if (frame == "2probe") {
     probe_->send("3probe", false);
     // A held GET must end so that the client can pause polling and send the upgrade.
     if (pending_poll_) {
-      respond_poll(queue_.empty() ? std::vector{Packet::of(PacketType::noop)}
-                                  : std::exchange(queue_, {}));
+      respond_poll(queue_.empty() ? std::vector{Packet::of(PacketType::noop)} : take_batch());
     }
   } else if (frame == "5") {
     if (pending_poll_) respond_poll({Packet::of(PacketType::noop)});
     transport_ = TransportKind::websocket;
     ws_ = std::move(probe_);
+    queued_bytes_ = 0;
+    if (ping_ == Ping::queued) ping_ = Ping::sent;
     for (Packet& p : std::exchange(queue_, {})) enqueue(std::move(p));
   }
 }
@@ -187,8 +243,12 @@ void Session::on_probe_closed(const WsChannel* probe) {
 }
 
 void Session::handle_packet(Packet p) {
+  if (listener_ && !listener_->admit_packet()) return;
   switch (p.type) {
     case PacketType::pong:
+      // An unsolicited pong would keep a dead or hostile client alive for ever.
+      if (ping_ != Ping::sent) break;
+      ping_ = Ping::none;
       schedule_ping();
       break;
     case PacketType::ping:  // only old clients ping; answering costs nothing
@@ -224,6 +284,7 @@ void Session::on_timer(bool ping_phase) {
     finish_close("ping timeout", std::nullopt);
     return;
   }
+  ping_ = transport_ == TransportKind::websocket && ws_ ? Ping::sent : Ping::queued;
   enqueue(Packet::of(PacketType::ping));
   timer_.expires_after(config_.ping_timeout);
   timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
@@ -258,7 +319,7 @@ void Session::finish_close(std::string_view reason, std::optional<Packet> last_p
   state_ = State::closed;
   timer_.cancel();
   if (pending_poll_) {
-    std::vector<Packet> packets = std::exchange(queue_, {});
+    std::vector<Packet> packets = take_batch();
     packets.push_back(last_poll_packet.value_or(Packet::of(PacketType::close)));
     respond_poll(std::move(packets));
   }

@@ -22,6 +22,9 @@ class SessionListener {
   virtual ~SessionListener() = default;
   virtual void on_message(std::string_view data, bool binary) = 0;
   virtual void on_close(std::string_view reason) = 0;
+  // Called for every packet the client sends (pings, pongs and probes too), before it is
+  // handled; false drops it. A listener that refuses closes the session itself.
+  virtual bool admit_packet() { return true; }
 };
 
 enum class TransportKind { polling, websocket };
@@ -31,7 +34,8 @@ class Session : public std::enable_shared_from_this<Session> {
   using ClosedFn = std::function<void(const std::string& sid)>;
 
   Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
-          TransportKind transport, HttpRequest handshake, ClosedFn on_closed);
+          TransportKind transport, HttpRequest handshake, ClosedFn on_closed,
+          SessionCounters* counters = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -70,6 +74,9 @@ class Session : public std::enable_shared_from_this<Session> {
   enum class State { open, closing, closed };
 
   void enqueue(Packet p);
+  // The oldest queued packets, up to what one poll response carries (at least one).
+  std::vector<Packet> take_batch();
+  void drop_slow_client();
   void schedule_flush();
   void flush();
   void respond_poll(std::vector<Packet> packets);
@@ -89,6 +96,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::unique_ptr<SessionListener> listener_;
   std::vector<Packet> queue_;
+  std::size_t queued_bytes_ = 0;  // of queue_'s packets
+  SessionCounters* counters_;
+  // Only a pong answering a ping the client has received shows that it lives: a polling
+  // client must have fetched the ping, so blind pongs in POSTs do not count.
+  enum class Ping { none, queued, sent };
+  Ping ping_ = Ping::none;
+  bool dropped_ = false;  // over the backlog: nothing more is queued, the close is posted
   std::optional<PollResponder> pending_poll_;
   bool flush_scheduled_ = false;
   std::shared_ptr<WsChannel> ws_;

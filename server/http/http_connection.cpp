@@ -94,12 +94,15 @@ void HttpConnection<Stream>::on_request(BeastRequest request) {
     }
     return;
   }
-  if (const Handler* handler = router.handler_for(path)) {
-    send((*handler)(to_engine_request(request, remote_address_)), keep_alive, head);
+  // The REST handlers and the static files only read: any other method is refused.
+  if (request.method() != bhttp::verb::get && !head) {
+    Response refusal = Response::text("Method Not Allowed\n", 405);
+    refusal.headers.emplace_back("Allow", "GET, HEAD");
+    send(std::move(refusal), keep_alive, false);
     return;
   }
-  if (request.method() != bhttp::verb::get && !head) {
-    send(Response::text("Method Not Allowed\n", 405), keep_alive, false);
+  if (const Handler* handler = router.handler_for(path)) {
+    send((*handler)(to_engine_request(request, remote_address_)), keep_alive, head);
     return;
   }
   send(router.static_file({path, request[bhttp::field::accept_encoding], request[bhttp::field::if_none_match]}),
@@ -159,7 +162,8 @@ void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest requ
     channel->accept(std::move(request), std::move(open));
   } else {
     auto channel =
-        std::make_shared<WebSocketChannel>(std::move(stream_), engine.config().max_payload, state_, std::move(slot_));
+        std::make_shared<WebSocketChannel>(std::move(stream_), engine.config().max_payload, state_,
+                                           std::move(slot_), context_.limits.max_ws_backlog);
     channel->accept(std::move(request), std::move(open));
   }
 }

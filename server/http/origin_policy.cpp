@@ -12,12 +12,28 @@ std::string lower(std::string_view s) {
 }
 }  // namespace
 
+std::optional<std::string> origin_of_url(std::string_view url) {
+  std::string text = lower(url);
+  const std::size_t scheme_end = text.find("://");
+  if (scheme_end == std::string::npos) return std::nullopt;
+  const std::string scheme = text.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  std::string authority = text.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.empty() || authority.find('@') != std::string::npos) return std::nullopt;
+  const std::string default_port = scheme == "https" ? ":443" : ":80";
+  if (authority.ends_with(default_port)) authority.resize(authority.size() - default_port.size());
+  if (authority.empty() || authority.front() == ':' || authority.back() == ':') return std::nullopt;
+  return scheme + "://" + authority;
+}
+
 bool OriginPolicy::allows(const engineio::HttpRequest& request) const {
   if (request.origin.empty()) return true;
   const std::string origin = lower(request.origin);
   for (const auto& allowed : allowed_) {
     if (lower(allowed) == origin) return true;
   }
+  if (!public_origin_.empty()) return origin == public_origin_;
   const size_t scheme_end = origin.find("://");
   if (scheme_end == std::string::npos) return false;
   const std::string scheme = origin.substr(0, scheme_end);

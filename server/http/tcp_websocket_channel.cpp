@@ -31,7 +31,7 @@ TcpWebSocketChannel::TcpWebSocketChannel(tcp::socket socket, std::size_t max_mes
                                          std::size_t max_backlog)
     : socket_(std::move(socket)),
       reader_(max_message),
-      max_backlog_(std::max(max_backlog, 2 * max_message)),  // room for the largest frames
+      backlog_(max_backlog, max_message),
       state_(std::move(state)),
       slot_(std::move(slot)) {
   ++state_->traffic.websockets_open;
@@ -133,7 +133,7 @@ void TcpWebSocketChannel::close() {
 void TcpWebSocketChannel::write_frame(WsOpcode opcode, std::string_view payload) {
   if (finished_) return;
   if (!open_ || writing_ || !pending_.empty()) {
-    if (pending_.size() + in_flight_.size() + payload.size() > max_backlog_) {
+    if (!backlog_.admits(pending_.size() + in_flight_.size(), payload.size(), state_->traffic)) {
       drop_slow_client();
       return;
     }
@@ -217,12 +217,10 @@ void TcpWebSocketChannel::finish() {
   if (auto handler = std::move(handler_)) handler->on_close();
 }
 
-// A client that leaves this much unread (beyond what the kernel buffers) is gone or hostile:
-// holding more for it would let one connection take the server's memory.
+// Over the backlog limit (counted there): the connection goes.
 void TcpWebSocketChannel::drop_slow_client() {
   if (closing_) return;
   closing_ = true;  // nothing more is queued, not even a close frame: it would not be read
-  ++state_->traffic.slow_clients_dropped;
   finish_later();
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engineio/transport.hpp"
+#include "http/backlog_limit.hpp"
 #include "http/connection_context.hpp"
 #include "http/http_connection.hpp"
 #include "http/ip_limiter.hpp"
@@ -58,9 +59,7 @@ class TcpWebSocketChannel final : public engineio::WsChannel,
 
   boost::asio::ip::tcp::socket socket_;
   WsFrameReader reader_;
-  // Bytes a client may leave unread in our queue (beyond the kernel's buffers) before it is
-  // dropped; signaling traffic is small, so a client this far behind is dead or hostile.
-  std::size_t max_backlog_;
+  BacklogLimit backlog_;   // on pending_ and in_flight_
   std::string pending_;    // framed bytes waiting for the write in flight
   std::string in_flight_;  // framed bytes being written
   std::shared_ptr<engineio::WsHandler> handler_;

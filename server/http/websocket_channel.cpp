@@ -1,5 +1,6 @@
 #include "http/websocket_channel.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
@@ -13,12 +14,18 @@ namespace {
 // connection. A message starts with a read of at most this much (an Engine.IO pong
 // fits); a longer one continues with async_read.
 constexpr std::size_t kFirstReadBytes = 64;
+// How long close() waits for the queued frames and the close frame to leave.
+constexpr auto kCloseLinger = std::chrono::seconds(5);
 
 }  // namespace
 
 WebSocketChannel::WebSocketChannel(TlsStream stream, std::size_t max_message,
-                                   std::shared_ptr<ListenerState> state, IpLimiter::Slot slot)
-    : ws_(std::move(stream)), state_(std::move(state)), slot_(std::move(slot)) {
+                                   std::shared_ptr<ListenerState> state, IpLimiter::Slot slot,
+                                   std::size_t max_backlog)
+    : ws_(std::move(stream)),
+      backlog_(max_backlog, max_message),
+      state_(std::move(state)),
+      slot_(std::move(slot)) {
   beast::get_lowest_layer(ws_).expires_never();
   // Engine.IO's heartbeat detects dead peers; Beast only bounds the handshake.
   ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(20),
@@ -79,6 +86,19 @@ void WebSocketChannel::on_read(beast::error_code ec) {
 
 void WebSocketChannel::send(std::string frame, bool binary) {
   if (closing_ || finished_) return;
+  // Only what waits behind the write in flight counts, as on the plain channel.
+  const std::size_t waiting = writing_ ? queued_bytes_ - writing_frame_.size() : queued_bytes_;
+  if (!backlog_.admits(waiting, frame.size(), state_->traffic)) {
+    // Nothing more is sent, not even a close frame: it would not be read. Not now: the
+    // caller may be walking a room that finish() changes.
+    closing_ = true;
+    queue_ = {};
+    head_ = 0;
+    queued_bytes_ = writing_frame_.size();
+    finish_later();
+    return;
+  }
+  queued_bytes_ += frame.size();
   queue_.push_back({std::move(frame), binary});
   if (open_ && !writing_) write_next();
 }
@@ -111,10 +131,12 @@ void WebSocketChannel::write_next() {
   ws_.async_write(boost::asio::buffer(writing_frame_),
                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                     self->state_->traffic.bytes_sent += bytes;
+                    self->queued_bytes_ -= self->writing_frame_.size();
                     self->writing_frame_ = std::string();
                     if (ec) {
                       self->queue_ = {};
                       self->head_ = 0;
+                      self->queued_bytes_ = 0;
                       self->writing_ = false;
                       self->finish();
                       return;
@@ -126,6 +148,10 @@ void WebSocketChannel::write_next() {
 void WebSocketChannel::close() {
   if (closing_ || finished_) return;
   closing_ = true;
+  linger_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), kCloseLinger);
+  linger_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->finish();  // the socket closes: the stuck writes end and free their frames
+  });
   if (open_ && !writing_) write_next();
 }
 
@@ -133,11 +159,18 @@ void WebSocketChannel::close() {
 void WebSocketChannel::finish() {
   if (finished_) return;
   finished_ = true;
+  linger_.reset();
+  queue_ = {};
+  head_ = 0;
   beast::error_code ignored;
   auto& socket = beast::get_lowest_layer(ws_).socket();
   socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (auto handler = std::move(handler_)) handler->on_close();
+}
+
+void WebSocketChannel::finish_later() {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->finish(); });
 }
 
 }  // namespace confab::http

@@ -30,16 +30,18 @@ Client::~Client() {
   server_.forget(this);
 }
 
-void Client::on_message(std::string_view data, bool binary) {
-  if (rate_ && !rate_->take()) {
-    server_.report("rate_limit", "too many messages");
-    for (auto& socket : sockets_) {
-      socket->send_packet(
-          Packet{PacketType::disconnect, socket->nsp().name(), std::nullopt, std::nullopt});
-    }
-    close("rate limit exceeded");
-    return;
+bool Client::admit_packet() {
+  if (!rate_ || rate_->take()) return true;
+  server_.report("rate_limit", "too many messages");
+  for (auto& socket : sockets_) {
+    socket->send_packet(
+        Packet{PacketType::disconnect, socket->nsp().name(), std::nullopt, std::nullopt});
   }
+  close("rate limit exceeded");  // may destroy this client: nothing after it
+  return false;
+}
+
+void Client::on_message(std::string_view data, bool binary) {
   if (!binary && !decoder_.waiting_for_attachments() && dispatch_text_event(data)) return;
   Decoder::Result result = binary ? decoder_.on_binary(data) : decoder_.on_text(data);
   if (!result.error.empty()) {
@@ -112,8 +114,13 @@ void Client::connect(Packet& packet) {
     return;
   }
   if (find(packet.nsp)) return;  // already connected: nothing to do
-  auto socket = std::make_shared<Socket>(*this, *nsp, engineio::random_id(),
-                                         packet.data.value_or(nlohmann::json::object()));
+  std::string auth = packet.data ? packet.data->dump() : "{}";
+  if (auth.size() > server_.options().max_auth_bytes) {
+    server_.report("protocol", "auth too large");
+    refuse("Auth too large");
+    return;
+  }
+  auto socket = std::make_shared<Socket>(*this, *nsp, engineio::random_id(), std::move(auth));
   if (auto refusal = nsp->admit(*socket)) {
     refuse(*refusal);
     return;

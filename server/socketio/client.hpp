@@ -22,6 +22,8 @@ class Client final : public engineio::SessionListener {
 
   void on_message(std::string_view data, bool binary) override;
   void on_close(std::string_view reason) override;
+  // Every Engine.IO packet, pings and pongs included, takes a token of the rate limit.
+  bool admit_packet() override;
 
   engineio::Session& session() { return session_; }
   void send(const Encoded& packet);

@@ -1,5 +1,6 @@
 #include "socketio/packet.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -100,6 +101,29 @@ std::string dump(const json& j) {
 
 }  // namespace
 
+std::size_t json_depth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::string packet_prefix(PacketType type, std::string_view nsp) {
   std::string text(1, static_cast<char>('0' + static_cast<int>(type)));
   if (nsp != "/") {
@@ -183,25 +207,15 @@ std::optional<Packet> parse(std::string_view msg, std::size_t& attachments, std:
       return std::nullopt;
     }
     // Deep nesting would overflow the stack in the recursive walks below and in json's
-    // copy and dump; our protocols nest a few levels, so anything deep is refused while
-    // parsing (the parser itself is iterative).
-    bool too_deep = false;
-    json data = json::parse(
-        msg.substr(i),
-        [&too_deep](int depth, json::parse_event_t event, json&) {
-          if ((event == json::parse_event_t::object_start ||
-               event == json::parse_event_t::array_start) &&
-              depth >= static_cast<int>(kMaxJsonDepth)) {
-            too_deep = true;
-            return false;
-          }
-          return !too_deep;
-        },
-        false);
-    if (too_deep) {
+    // copy and dump; our protocols nest a few levels, so anything deep is refused before
+    // parsing. (nlohmann's callback parser is not used for this: it rescans the parent
+    // array at each object's end, quadratic in the array's length.)
+    const std::string_view text = msg.substr(i);
+    if (json_depth(text) > kMaxJsonDepth) {
       error = "payload nested too deeply";
       return std::nullopt;
     }
+    json data = json::parse(text, nullptr, false);
     if (data.is_discarded()) {
       error = "invalid payload";
       return std::nullopt;

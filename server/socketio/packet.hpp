@@ -64,6 +64,10 @@ class Decoder {
 // JSON in a packet may nest this deep; deeper would overflow recursive walks over it.
 constexpr std::size_t kMaxJsonDepth = 32;
 
+// How deep the arrays and objects of JSON text nest (1 for `[1]`), in one linear pass: exact
+// for valid JSON, and the parser refuses any other text anyway.
+std::size_t json_depth(std::string_view text);
+
 // The parts of a text EVENT packet whose name is a plain string (no escapes), found without
 // parsing its JSON.
 struct EventHeader {

@@ -25,6 +25,8 @@ struct ServerOptions {
   // it may save up; a client over the limit is disconnected.
   double max_messages_per_second = 0;
   double message_burst = 0;
+  // Largest CONNECT auth object, as compact JSON text; a bigger one gets a CONNECT_ERROR.
+  std::size_t max_auth_bytes = 8192;
 };
 
 class Server {

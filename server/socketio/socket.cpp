@@ -27,7 +27,7 @@ void Ack::send_text(std::string_view args) {
   socket->send_encoded(Encoded{std::move(text), {}});
 }
 
-Socket::Socket(Client& client, Namespace& nsp, SocketId id, nlohmann::json auth)
+Socket::Socket(Client& client, Namespace& nsp, SocketId id, std::string auth)
     : client_(&client), nsp_(nsp), id_(std::move(id)), auth_(std::move(auth)) {}
 
 const engineio::HttpRequest& Socket::handshake() const {

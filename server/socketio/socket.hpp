@@ -38,13 +38,16 @@ using AckCallback = std::function<void(nlohmann::json args)>;
 
 class Socket : public std::enable_shared_from_this<Socket> {
  public:
-  Socket(Client& client, Namespace& nsp, SocketId id, nlohmann::json auth);
+  // `auth`: the CONNECT payload as compact JSON text.
+  Socket(Client& client, Namespace& nsp, SocketId id, std::string auth);
   Socket(const Socket&) = delete;
   Socket& operator=(const Socket&) = delete;
 
   const SocketId& id() const { return id_; }
   Namespace& nsp() const { return nsp_; }
-  const nlohmann::json& auth() const { return auth_; }
+  // Parsed on each call: kept as text, a big auth object costs its size, not ten times that
+  // as a tree, for the connection's life.
+  nlohmann::json auth() const { return nlohmann::json::parse(auth_); }
   const engineio::HttpRequest& handshake() const;
   bool connected() const { return client_ != nullptr; }
 
@@ -74,7 +77,7 @@ class Socket : public std::enable_shared_from_this<Socket> {
   Client* client_;
   Namespace& nsp_;
   SocketId id_;
-  nlohmann::json auth_;
+  std::string auth_;
   std::uint64_t next_ack_id_ = 0;
   std::unordered_map<std::uint64_t, AckCallback> pending_acks_;
 };

@@ -267,5 +267,137 @@ TEST_F(EngineTest, AdmissionCheckRefusesNewSessions) {
   EXPECT_EQ(server.session_count(), 0u);
 }
 
+// Issue 12: a client that POSTs pongs but never answers a ping (or never GETs) must not live
+// for ever; only the pong that answers our ping counts.
+TEST_F(EngineTest, UnsolicitedPongDoesNotKeepASessionAlive) {
+  auto sid = open_polling();
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(run_until([&] {
+    if (server.session_count() != 0) call("POST", q(sid), "3");  // a pong every few ms
+    return server.session_count() == 0;
+  }));
+  EXPECT_EQ(close_reason, "ping timeout");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // interval + timeout is 100 ms
+}
+
+// Counts every packet it is offered and refuses past `budget` (a rate limit stand-in).
+struct Budget : SessionListener {
+  Session& session;
+  int budget;
+  int offered = 0;
+  Budget(Session& s, int b) : session(s), budget(b) {}
+  void on_message(std::string_view, bool) override {}
+  void on_close(std::string_view) override {}
+  bool admit_packet() override {
+    if (++offered <= budget) return true;
+    session.close("rate limit exceeded");
+    return false;
+  }
+};
+
+// Issue 12: pings cost a queued pong each; they pass through the same budget as messages.
+TEST(EngineLimits, EveryPacketIsOfferedToTheListenerBudget) {
+  boost::asio::io_context io;
+  Server server(io, ServerConfig{10s, 10s, 1'000'000, true});
+  Budget* budget = nullptr;
+  server.on_connection([&](Session& s) {
+    auto b = std::make_unique<Budget>(s, 3);
+    budget = b.get();
+    s.set_listener(std::move(b));
+  });
+  auto ws = std::make_shared<FakeWs>();
+  HttpRequest r;
+  r.method = "GET";
+  r.query = parse_query("EIO=4&transport=websocket");
+  auto handler = server.open_websocket(r, ws);
+  ASSERT_TRUE(budget);
+  for (int i = 0; i < 10 && !ws->closed; ++i) handler->on_frame("2", false);
+  EXPECT_TRUE(ws->closed);
+  EXPECT_EQ(server.session_count(), 0u);
+  // Three pings answered, the fourth refused: the open packet, three pongs and the close.
+  ASSERT_EQ(ws->frames.size(), 5u);
+  EXPECT_EQ(ws->frames[3].first, "3");
+  EXPECT_EQ(ws->frames[4].first, "1");
+}
+
+class EngineLimitsTest : public ::testing::Test {
+ protected:
+  // 1000-byte payloads, 5000 bytes of backlog, two sessions per address.
+  EngineLimitsTest() : server(io, ServerConfig{10s, 10s, 1000, true, 5000, 2}) {}
+
+  HttpResponse call(std::string method, std::string query, std::string address = "10.0.0.1") {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.query = parse_query(query);
+    r.remote_address = std::move(address);
+    Reply reply;
+    server.handle_http(std::move(r), reply.responder());
+    io.poll();
+    return reply.response.value_or(HttpResponse{});
+  }
+  std::string open_polling(std::string address = "10.0.0.1") {
+    auto r = call("GET", "EIO=4&transport=polling", std::move(address));
+    return r.status == 200 ? nlohmann::json::parse(r.body.substr(1))["sid"].get<std::string>() : "";
+  }
+
+  boost::asio::io_context io;
+  Server server;
+};
+
+// Issue 12: a client that never GETs while a peer sends it data grew the server without bound.
+TEST_F(EngineLimitsTest, PollingClientThatDoesNotFetchIsDroppedAtTheBacklog) {
+  const auto sid = open_polling();
+  auto session = server.find(sid);
+  for (int i = 0; i < 100 && server.session_count() == 1; ++i) {
+    session->send(std::string(400, 'x'));
+    io.poll();
+  }
+  EXPECT_EQ(server.session_count(), 0u);
+  EXPECT_EQ(server.counters().slow_clients_dropped, 1u);
+  EXPECT_EQ(call("GET", "EIO=4&transport=polling&sid=" + sid).status, 400);
+}
+
+// A poll response carries at most max_payload bytes; the rest waits for the next GET.
+TEST_F(EngineLimitsTest, PollResponsesAreCappedAndTheRestFollows) {
+  const auto sid = open_polling();
+  auto session = server.find(sid);
+  for (int i = 0; i < 4; ++i) session->send(std::string(400, 'a' + i));
+  const std::string q = "EIO=4&transport=polling&sid=" + sid;
+  const auto first = call("GET", q).body;
+  const auto second = call("GET", q).body;
+  EXPECT_EQ(first, "4" + std::string(400, 'a') +
+                       "\x1e"
+                       "4" +
+                       std::string(400, 'b'));
+  EXPECT_EQ(second, "4" + std::string(400, 'c') +
+                        "\x1e"
+                        "4" +
+                        std::string(400, 'd'));
+  EXPECT_EQ(server.counters().slow_clients_dropped, 0u);
+}
+
+// Issue 12: thousands of polling sessions fit in a few keep-alive connections; the
+// per-address limit counts sessions.
+TEST_F(EngineLimitsTest, SessionsPerAddressAreCapped) {
+  const auto a = open_polling();
+  const auto b = open_polling();
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(b.empty());
+  const auto refused = call("GET", "EIO=4&transport=polling");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.body, R"({"code":4,"message":"Too many sessions from your address"})");
+  EXPECT_EQ(server.counters().sessions_refused, 1u);
+  EXPECT_FALSE(open_polling("10.0.0.2").empty());  // another address is not affected
+  HttpRequest ws;
+  ws.method = "GET";
+  ws.query = parse_query("EIO=4&transport=websocket");
+  ws.remote_address = "10.0.0.1";
+  EXPECT_EQ(server.check_websocket(ws)->status, 429);
+  server.find(a)->close();
+  io.poll();
+  EXPECT_EQ(server.sessions_from("10.0.0.1"), 1u);
+  EXPECT_FALSE(open_polling().empty());  // a closed session frees its place
+}
+
 }  // namespace
 }  // namespace confab::engineio

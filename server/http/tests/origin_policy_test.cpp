@@ -28,5 +28,29 @@ TEST(OriginPolicy, RefusesCrossSiteAndMalformed) {
   EXPECT_FALSE(policy.allows(req("http://localhost:8080", "")));
 }
 
+// Issue 12: a DNS-rebinding page (http://rebind.attacker.example resolving to this server)
+// sends Origin and Host that agree. With a public URL the Host header no longer decides.
+TEST(OriginPolicy, PublicUrlReplacesTheHostComparison) {
+  OriginPolicy policy({}, *origin_of_url("https://meet.example.org/"));
+  EXPECT_TRUE(policy.allows(req("https://meet.example.org", "meet.example.org")));
+  EXPECT_TRUE(policy.allows(req("https://meet.example.org", "127.0.0.1:8080")));  // behind a proxy
+  EXPECT_FALSE(policy.allows(req("http://rebind.attacker.example", "rebind.attacker.example")));
+  EXPECT_FALSE(policy.allows(req("http://meet.example.org", "meet.example.org")));  // scheme counts
+  EXPECT_TRUE(policy.allows(req("", "anything")));
+  OriginPolicy with_list({"https://other.example.org"}, *origin_of_url("https://meet.example.org"));
+  EXPECT_TRUE(with_list.allows(req("https://other.example.org", "x")));
+}
+
+TEST(OriginPolicy, OriginOfUrl) {
+  EXPECT_EQ(origin_of_url("https://Meet.Example.org:443/app?x"), "https://meet.example.org");
+  EXPECT_EQ(origin_of_url("http://meet.example.org:80"), "http://meet.example.org");
+  EXPECT_EQ(origin_of_url("https://meet.example.org:8443/"), "https://meet.example.org:8443");
+  EXPECT_EQ(origin_of_url("http://[::1]:8080"), "http://[::1]:8080");
+  EXPECT_EQ(origin_of_url("ftp://meet.example.org"), std::nullopt);
+  EXPECT_EQ(origin_of_url("meet.example.org"), std::nullopt);
+  EXPECT_EQ(origin_of_url("https://"), std::nullopt);
+  EXPECT_EQ(origin_of_url("https://user@meet.example.org"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace confab::http

@@ -1,6 +1,9 @@
+#include "socketio/packet.hpp"
+
 #include <gtest/gtest.h>
 
-#include "socketio/packet.hpp"
+#include <algorithm>
+#include <chrono>
 
 namespace confab::socketio {
 namespace {
@@ -116,6 +119,54 @@ TEST(SioPacket, RejectsDeepNestingWithoutRecursing) {
   EXPECT_EQ(error_of(binary), "payload nested too deeply");
   std::string ok = "2[\"x\"," + std::string(20, '[') + std::string(20, ']') + "]";
   EXPECT_TRUE(error_of(ok).empty());
+}
+
+// Fastest of a few runs, in seconds: the least disturbed by other processes.
+template <typename Fn>
+double fastest_run(Fn&& fn) {
+  double best = 1e9;
+  for (int run = 0; run < 3; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+// Issue 12: `["x",[{},{},...]]` held the event loop for seconds (nlohmann's callback parser
+// rescans the parent array at the end of each object). A packet of many small objects must
+// cost about what a flat packet of the same size costs.
+TEST(SioPacket, ParseOfManyObjectsIsLinear) {
+  constexpr std::size_t kObjects = 200'000;
+  std::string objects = R"(2["x",[)";
+  for (std::size_t i = 0; i < kObjects; ++i) objects += i == 0 ? "{}" : ",{}";
+  objects += "]]";
+  const std::string flat = R"(2["x",")" + std::string(objects.size() - 9, 'a') + R"("])";
+  ASSERT_EQ(flat.size(), objects.size());
+  // Not decode_one: a failure would print 600 KB.
+  auto parse_size = [](const std::string& text) {
+    Decoder decoder;
+    auto result = decoder.on_text(text);
+    return result.packet && result.packet->data ? (*result.packet->data)[1].size() : 0;
+  };
+
+  std::size_t parsed = 0;
+  const double objects_s = fastest_run([&] { parsed = parse_size(objects); });
+  EXPECT_EQ(parsed, kObjects);
+  const double flat_s = fastest_run([&] { parsed = parse_size(flat); });
+  EXPECT_EQ(parsed, 1u);  // a string's size() is 1 for nlohmann
+  // Linear: a few times the flat parse (each object is an allocation). Quadratic was 7 s
+  // against a few milliseconds: thousands of times.
+  EXPECT_LT(objects_s, 100 * flat_s + 0.05)
+      << "objects " << objects_s << " s, flat " << flat_s << " s";
+}
+
+TEST(SioPacket, JsonDepthSkipsStrings) {
+  EXPECT_EQ(json_depth(R"("[[[")"), 0u);
+  EXPECT_EQ(json_depth(R"([1,{"a":[2]}])"), 3u);
+  EXPECT_EQ(json_depth(R"(["\"[", ["\\"]])"), 2u);
+  EXPECT_EQ(json_depth(R"([{},{},[]])"), 2u);
 }
 
 TEST(SioPacket, RejectsAttachmentProtocolViolations) {
