@@ -10,6 +10,8 @@ std::string_view to_string(ErrorCode code) {
       return "invalid_room";
     case ErrorCode::invalid_name:
       return "invalid_name";
+    case ErrorCode::invalid_message:
+      return "invalid_message";
     case ErrorCode::room_full:
       return "room_full";
     case ErrorCode::not_in_room:
@@ -38,6 +40,8 @@ std::string_view to_string(ErrorCode code) {
       return "denied";
     case ErrorCode::rate_limited:
       return "rate_limited";
+    case ErrorCode::too_many_attempts:
+      return "too_many_attempts";
     case ErrorCode::too_many_rooms:
       return "too_many_rooms";
     case ErrorCode::server_full:
@@ -46,6 +50,26 @@ std::string_view to_string(ErrorCode code) {
       return "internal_error";
   }
   return "internal_error";
+}
+
+std::string_view to_string(Limit limit) {
+  switch (limit) {
+    case Limit::none:
+      return "none";
+    case Limit::password_address:
+      return "password_address";
+    case Limit::password_room:
+      return "password_room";
+    case Limit::password_hashing:
+      return "password_hashing";
+    case Limit::knocks_per_address:
+      return "knocks_per_address";
+    case Limit::knock_rate:
+      return "knock_rate";
+    case Limit::chat_rate:
+      return "chat_rate";
+  }
+  return "none";
 }
 
 }  // namespace confab::meeting
