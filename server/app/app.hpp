@@ -32,6 +32,7 @@ class App {
   std::string render_metrics();
   void shutdown();
   void wait_for_drain(int attempts_left);
+  void prune_chat();
 
   Config config_;
   // One thread runs everything (signals arrive through the reactor too): Asio may skip its locks.
@@ -50,6 +51,7 @@ class App {
   std::unique_ptr<http::Listener> listener_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
+  boost::asio::steady_timer prune_timer_;
 };
 
 }  // namespace confab::app
