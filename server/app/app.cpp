@@ -6,7 +6,6 @@
 
 #include "app/join_tokens.hpp"
 #include "http/tls_context.hpp"
-#include "meeting/random_token.hpp"
 
 namespace confab::app {
 
@@ -46,6 +45,9 @@ meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics, s
   m.max_participants = c.max_participants;
   m.max_chat_length = c.max_chat_length;
   m.chat_rate = meeting::RateLimit{c.chat_rate, c.chat_burst};
+  m.chat_retention_ms = std::int64_t{c.chat_retention_days} * 24 * 3600 * 1000;
+  m.chat_max_per_room = c.chat_max_per_room;
+  m.max_knocks_per_address = c.max_knocks_per_address;
   m.on_internal_error = [&metrics](std::string_view event, std::string_view what) {
     spdlog::error("meeting event {} failed: {}", event, what);
     metrics.inc("confab_errors_total", "kind=\"internal\"");
@@ -77,7 +79,8 @@ App::App(const Config& config)
                                            ? std::string()
                                            : http::origin_of_url(config.public_url).value_or("")),
       signals_(io_, SIGINT, SIGTERM),
-      drain_timer_(io_) {
+      drain_timer_(io_),
+      prune_timer_(io_) {
   if (sfu_) sfu_->set_events(&meeting_.media_events());
   add_routes();
   engine_.set_admission_check([this](const engineio::HttpRequest& request) -> std::optional<std::string> {
@@ -180,6 +183,10 @@ void App::add_routes() {
   metrics_.counter("confab_meeting_errors_total", "Meeting requests refused, by error code");
   metrics_.counter("confab_messages_relayed_total", "offer/answer/ice_candidate messages delivered");
   metrics_.counter("confab_chat_messages_total", "Chat messages posted");
+  metrics_.counter("confab_chat_messages_pruned_total",
+                   "Chat messages deleted by retention (--chat-retention-days, --chat-max-per-room)");
+  metrics_.counter("confab_meeting_limits_total",
+                   "Meeting requests refused by an abuse limit, by limit (see docs/threat-model.md)");
   metrics_.counter("confab_bytes_received_total", "Bytes read from clients");
   metrics_.counter("confab_bytes_sent_total", "Bytes written to clients");
   metrics_.counter("confab_http_requests_total", "HTTP requests served");
@@ -203,9 +210,9 @@ void App::add_routes() {
                  [this] { return static_cast<double>(meeting_.stats().waiting); });
 
   router_.route("/healthz", [](const engineio::HttpRequest&) { return http::Response::json(R"({"status":"ok"})"); });
-  // STUN/TURN for a client that asks before joining; the TURN user part is random.
+  // STUN only: TURN credentials come with a join (the join ack), never to anyone who asks.
   router_.route("/api/ice-servers", [this](const engineio::HttpRequest&) {
-    const nlohmann::json body{{"ice_servers", meeting_.ice_servers_for("anon-" + meeting::random_token(random_, 12))}};
+    const nlohmann::json body{{"ice_servers", meeting_.stun_servers()}};
     http::Response r = http::Response::json(body.dump());
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
@@ -229,6 +236,10 @@ std::string App::render_metrics() {
   const meeting::MeetingStats stats = meeting_.stats();
   metrics_.set("confab_messages_relayed_total", {}, stats.messages_relayed);
   metrics_.set("confab_chat_messages_total", {}, stats.chat_messages);
+  metrics_.set("confab_chat_messages_pruned_total", {}, stats.chat_messages_pruned);
+  for (const auto& [limit, count] : stats.limits_hit) {
+    metrics_.set("confab_meeting_limits_total", fmt::format("limit=\"{}\"", limit), count);
+  }
   for (const auto& [code, count] : stats.errors_by_code) {
     metrics_.set("confab_meeting_errors_total", fmt::format("code=\"{}\"", code), count);
   }
@@ -245,7 +256,24 @@ std::string App::render_metrics() {
   return metrics_.render();
 }
 
+// Chat retention: at start, then hourly.
+void App::prune_chat() {
+  try {
+    if (const std::size_t deleted = meeting_.prune_chat(); deleted > 0) {
+      spdlog::info("chat retention deleted {} messages", deleted);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("chat retention failed: {}", e.what());
+    metrics_.inc("confab_errors_total", "kind=\"internal\"");
+  }
+  prune_timer_.expires_after(std::chrono::hours(1));
+  prune_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) prune_chat();
+  });
+}
+
 int App::run() {
+  prune_chat();
   listener_->start();
   if (metrics_listener_) {
     metrics_listener_->start();
@@ -266,6 +294,7 @@ int App::run() {
 }
 
 void App::shutdown() {
+  prune_timer_.cancel();
   listener_->stop();
   if (metrics_listener_) metrics_listener_->stop();
   engine_.close_all();

@@ -35,6 +35,7 @@ class App {
   void render_sfu_metrics();
   void shutdown();
   void wait_for_drain(int attempts_left);
+  void prune_chat();
 
   Config config_;
   // One thread runs everything (signals arrive through the reactor too): Asio may skip its locks.
@@ -57,6 +58,7 @@ class App {
   std::unique_ptr<http::Listener> metrics_listener_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
+  boost::asio::steady_timer prune_timer_;
 };
 
 }  // namespace confab::app

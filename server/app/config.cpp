@@ -141,6 +141,21 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_CHAT_BURST")
       ->check(CLI::Range(1.0, 10'000.0))
       ->capture_default_str();
+  cli.add_option("--chat-retention-days", c.chat_retention_days,
+                 "Days chat messages are kept before they are deleted (0: forever)")
+      ->envname("CONFAB_CHAT_RETENTION_DAYS")
+      ->check(CLI::Range(0, 36'500))
+      ->capture_default_str();
+  cli.add_option("--chat-max-per-room", c.chat_max_per_room,
+                 "Chat messages kept per room; older ones are deleted (0: no cap)")
+      ->envname("CONFAB_CHAT_MAX_PER_ROOM")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  cli.add_option("--max-knocks-per-address", c.max_knocks_per_address,
+                 "Participants from one address that may wait at one room's waiting room")
+      ->envname("CONFAB_MAX_KNOCKS_PER_ADDRESS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
   cli.add_option("--jwt-secret", c.jwt_secret,
                  "HS256 secret for join tokens (>= 16 characters); default: <data-dir>/jwt.secret, "
                  "generated on first start")

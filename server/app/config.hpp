@@ -52,6 +52,9 @@ struct Config {
   std::size_t max_chat_length = 2000;
   double chat_rate = 5;  // messages per second per participant
   double chat_burst = 10;
+  int chat_retention_days = 30;  // 0: keep chat forever
+  std::size_t chat_max_per_room = 10'000;  // 0: no cap
+  std::size_t max_knocks_per_address = 5;
   // Join tokens and TURN.
   std::string jwt_secret;  // empty: <data-dir>/jwt.secret, generated on first start
   std::vector<std::string> turn_urls;

@@ -1,4 +1,5 @@
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <exception>
 #include <iostream>
@@ -8,6 +9,9 @@
 #include "app/join_tokens.hpp"
 
 int main(int argc, char** argv) {
+  // Everything the server writes (the database and its -wal/-shm, jwt.secret, the TLS key) is
+  // the owner's alone, whatever the shell's umask.
+  ::umask(077);
   confab::app::Config config;
   if (auto exit_code = confab::app::parse_command_line(argc, argv, config)) return *exit_code;
   if (config.token.requested) {

@@ -21,6 +21,10 @@ void SocketOutbox::disconnect(const meeting::ParticipantId& participant) {
 }
 
 MeetingGateway::MeetingGateway(socketio::Namespace& nsp, meeting::Meeting& meeting) {
+  // The peer address of the Engine.IO handshake: per-address limits count by it.
+  nsp.on_connection([&meeting](socketio::Socket& socket) {
+    meeting.connect(socket.id(), socket.handshake().remote_address);
+  });
   nsp.on_unknown([&meeting](socketio::Socket& socket, std::string_view event, nlohmann::json& args,
                             socketio::Ack& ack) {
     nlohmann::json payload = args.empty() ? nlohmann::json() : std::move(args[0]);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "meeting/clock.hpp"
+#include "meeting/failure_backoff.hpp"
 #include "meeting/join_request.hpp"
 #include "meeting/join_token.hpp"
 #include "meeting/meeting_config.hpp"
@@ -26,26 +27,32 @@ struct AdmissionDecision {
 
 // The access rules of join_room, checked cheapest first so that a refused join costs little:
 //   token (if any: signature, expiry, room) → server limits → removed → locked → capacity →
-//   denied knock → password (unless a valid token) → waiting room.
-// The first member of an empty room and a host token's bearer are hosts; hosts skip the lock
-// and the waiting room but not the capacity. A valid token of either role replaces the password.
+//   denied (address or token) → password (unless a valid token) → waiting room (knock limits).
+// The first member of an empty room and a host token's bearer are hosts; hosts skip the lock,
+// the denial and the waiting room but not the capacity. A valid token of either role replaces
+// the password.
 class Admission {
  public:
   Admission(RoomDirectory& rooms, store::Store& store, Clock& clock, NameGenerator& names,
             const MeetingConfig& config);
 
-  // Throws RequestError naming the rule that refuses entry. `target` is the live room or nullptr.
-  AdmissionDecision decide(const ParticipantId& id, const JoinRequest& request, Room* target);
+  // Throws RequestError naming the rule that refuses entry. `target` is the live room or
+  // nullptr; `address` is the joiner's address key.
+  AdmissionDecision decide(const std::string& address, const JoinRequest& request, Room* target);
 
   // Hashes a host's new password (the slow hash is budgeted; see RoomPasswords).
-  std::string hash_password(const std::string& room_id, std::string_view password);
+  std::string hash_password(const std::string& address, const std::string& room_id,
+                            std::string_view password);
 
-  void forget(const ParticipantId& id) { attempts_.forget(id); }
+  // What a host's deny remembers about a waiter: its address, and its token's subject.
+  static void remember_denied(Room& room, const Participant& waiter);
 
  private:
   void check_limits(const Room* target) const;
-  void check_password(const ParticipantId& id, const JoinRequest& request,
+  void check_password(const std::string& address, const JoinRequest& request,
                       const std::optional<std::string>& stored);
+  void check_knock(const std::string& address, const Room& room);
+  HashBudget budget_for(const std::string& address) const;
 
   RoomDirectory& rooms_;
   store::Store& store_;
@@ -54,7 +61,9 @@ class Admission {
   const MeetingConfig& config_;
   JoinTokenCodec tokens_;
   RoomPasswords passwords_;
-  KeyedRateLimiter attempts_;
+  FailureBackoff address_failures_;
+  FailureBackoff room_failures_;
+  KeyedRateLimiter knocks_;
 };
 
 }  // namespace confab::meeting

@@ -1,7 +1,9 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "json/json_writer.hpp"
@@ -10,11 +12,13 @@
 #include "meeting/participant.hpp"
 #include "meeting/random_source.hpp"
 #include "meeting/room.hpp"
+#include "meeting/room_directory.hpp"
 #include "store/store.hpp"
 
 namespace confab::meeting {
 
-// Chat of a room: validation, server-assigned id and timestamp, persistence, history.
+// Chat of a room: validation, server-assigned id and timestamp, persistence, history, and
+// retention (an age limit and a cap per room, so chat cannot fill the disk).
 class ChatService {
  public:
   ChatService(store::Store& store, Clock& clock, RandomSource& random, const MeetingConfig& config);
@@ -26,12 +30,23 @@ class ChatService {
   // A room's last messages from the store, oldest first: what a room that opens starts with.
   std::vector<store::ChatMessage> history(const std::string& room_id);
 
+  // Deletes the stored messages older than the retention period and drops them from `rooms`'
+  // recent chat. Returns how many were deleted from the store.
+  std::size_t prune(RoomDirectory& rooms);
+  // Messages deleted by retention (age and cap) since start.
+  std::uint64_t pruned() const { return pruned_; }
+
  private:
   store::Store& store_;
   Clock& clock_;
   RandomSource& random_;
   std::size_t history_length_;
   std::size_t max_length_;
+  std::int64_t retention_ms_;
+  std::size_t max_per_room_;
+  std::size_t trim_every_;  // posts to a room between two trims of it
+  std::unordered_map<std::string, std::size_t> posts_since_trim_;
+  std::uint64_t pruned_ = 0;
 };
 
 // The wire shape {id, user_id, name, text, ts}.

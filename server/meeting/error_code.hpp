@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@ enum class ErrorCode {
   bad_request,
   invalid_room,
   invalid_name,
+  invalid_message,
   room_full,
   not_in_room,
   unknown_peer,
@@ -26,6 +28,7 @@ enum class ErrorCode {
   removed,
   denied,
   rate_limited,
+  too_many_attempts,
   too_many_rooms,
   server_full,
   // SFU rooms.
@@ -44,15 +47,35 @@ inline constexpr std::size_t kErrorCodeCount = static_cast<std::size_t>(ErrorCod
 
 std::string_view to_string(ErrorCode code);
 
-// Thrown by validators and handlers; Meeting::handle turns it into an error ack.
+// The abuse limit behind a refusal, counted by name on /metrics (confab_meeting_limits_total).
+enum class Limit {
+  none,
+  password_address,    // wrong passwords from one address: backoff
+  password_room,       // wrong passwords for one room: backoff
+  password_hashing,    // the slow-hash budget is spent
+  knocks_per_address,  // waiters from one address at one room's door
+  knock_rate,          // knocks from one address on one room
+  chat_rate,           // chat messages per participant
+};
+inline constexpr std::size_t kLimitCount = 7;
+
+std::string_view to_string(Limit limit);
+
+// Thrown by validators and handlers; Meeting::handle turns it into an error ack. A refusal by
+// an abuse limit names it, and may say when to try again (`retry_after_ms` in the ack).
 class RequestError : public std::runtime_error {
  public:
-  RequestError(ErrorCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  RequestError(ErrorCode code, const std::string& message, Limit limit = Limit::none,
+               std::int64_t retry_after_ms = 0)
+      : std::runtime_error(message), code_(code), limit_(limit), retry_after_ms_(retry_after_ms) {}
   ErrorCode code() const { return code_; }
+  Limit limit() const { return limit_; }
+  std::int64_t retry_after_ms() const { return retry_after_ms_; }
 
  private:
   ErrorCode code_;
+  Limit limit_;
+  std::int64_t retry_after_ms_;
 };
 
 }  // namespace confab::meeting

@@ -52,7 +52,7 @@ nlohmann::json HostControls::handle(const ParticipantId& from, Event event,
   Room& room = host_room(from);
   switch (event) {
     case Event::set_password:
-      return set_password(room, payload);
+      return set_password(room, from, payload);
     case Event::lock_room:
       return lock_room(room, payload);
     case Event::set_waiting_room:
@@ -81,14 +81,15 @@ Room& HostControls::host_room(const ParticipantId& from) {
   return room;
 }
 
-nlohmann::json HostControls::set_password(Room& room, const nlohmann::json& payload) {
+nlohmann::json HostControls::set_password(Room& room, const ParticipantId& from,
+                                          const nlohmann::json& payload) {
   const PayloadReader reader(payload);
   if (!payload.contains("password")) throw_bad_field("password", "is required (null removes it)");
   const std::string* password = reader.optional_string("password");
   std::optional<std::string> hash;
   if (password != nullptr) {
     validate_new_password(*password);
-    hash = admission_.hash_password(room.id(), *password);
+    hash = admission_.hash_password(room.find(from)->address, room.id(), *password);
   }
   persist(room, room.settings().waiting_room, hash);
   room.set_password_hash(std::move(hash));
@@ -118,7 +119,8 @@ nlohmann::json HostControls::set_waiting_room(Room& room, const nlohmann::json& 
       try {
         membership_.admit(room, next);
       } catch (const RequestError&) {
-        membership_.deny(room, next, "room_full");
+        // Not the waiter's fault: it may knock again once there is space.
+        membership_.turn_away(room, next, "room_full");
       }
     }
   }
@@ -158,7 +160,7 @@ nlohmann::json HostControls::admit(Room& room, const nlohmann::json& payload) {
 }
 
 nlohmann::json HostControls::deny(Room& room, const nlohmann::json& payload) {
-  membership_.deny(room, PayloadReader(payload).required_string("user_id"), "denied");
+  membership_.deny(room, PayloadReader(payload).required_string("user_id"));
   return ok();
 }
 

@@ -25,7 +25,7 @@ class HostControls {
 
  private:
   Room& host_room(const ParticipantId& from);
-  nlohmann::json set_password(Room& room, const nlohmann::json& payload);
+  nlohmann::json set_password(Room& room, const ParticipantId& from, const nlohmann::json& payload);
   nlohmann::json lock_room(Room& room, const nlohmann::json& payload);
   nlohmann::json set_waiting_room(Room& room, const nlohmann::json& payload);
   nlohmann::json kick(Room& room, const ParticipantId& from, const nlohmann::json& payload);

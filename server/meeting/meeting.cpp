@@ -19,7 +19,7 @@ Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Cloc
       ice_servers_(config_.ice_servers, config_.turn, clock),
       admission_(rooms_, store, clock, names_, config_),
       sfu_(rooms_, outbox_, random, config_),
-      membership_(rooms_, outbox_, chat_, admission_, ice_servers_, sfu_, config_),
+      membership_(rooms_, outbox_, chat_, admission_, addresses_, ice_servers_, sfu_, config_),
       host_controls_(rooms_, outbox_, membership_, admission_, store, clock),
       relay_(rooms_, outbox_),
       chat_rate_(config_.chat_rate) {}
@@ -31,17 +31,18 @@ Reply Meeting::run_guarded(std::string_view event, Handler&& handler) {
     if (!parsed) throw RequestError(ErrorCode::unknown_event, "unknown event");
     return handler(*parsed);
   } catch (const RequestError& error) {
-    return reject(error.code(), error.what());
+    return reject(error);
   } catch (const std::exception& error) {
     // Not the client's fault (store down, a bug): keep the details out of the ack.
     if (config_.on_internal_error) config_.on_internal_error(event, error.what());
-    return reject(ErrorCode::internal_error, "internal server error");
+    return reject(RequestError(ErrorCode::internal_error, "internal server error"));
   }
 }
 
-nlohmann::json Meeting::reject(ErrorCode code, std::string_view message) {
-  ++errors_[static_cast<std::size_t>(code)];
-  return error_ack(code, message);
+nlohmann::json Meeting::reject(const RequestError& error) {
+  ++errors_[static_cast<std::size_t>(error.code())];
+  if (error.limit() != Limit::none) ++limits_[static_cast<std::size_t>(error.limit())];
+  return error_ack(error.code(), error.what(), error.retry_after_ms());
 }
 
 nlohmann::json Meeting::handle(const ParticipantId& from, std::string_view event,
@@ -119,7 +120,8 @@ nlohmann::json Meeting::post_message(const ParticipantId& from, const nlohmann::
   Room& room = rooms_.joined_room(from);
   // Every attempt counts, valid or not: the limit is on what a client makes the server do.
   if (!chat_rate_.allow(from, clock_.now_ms())) {
-    throw RequestError(ErrorCode::rate_limited, "too many chat messages; slow down");
+    throw RequestError(ErrorCode::rate_limited, "too many chat messages; slow down",
+                       Limit::chat_rate, chat_rate_.ms_until_available(from, clock_.now_ms()));
   }
   const PayloadReader reader(payload);
   const auto message = chat_.post(room, *room.find(from), reader.required_string("text"));
@@ -141,9 +143,14 @@ nlohmann::json Meeting::update_media_state(const ParticipantId& from,
   return ok_ack();
 }
 
+void Meeting::connect(const ParticipantId& id, std::string_view remote_address) {
+  addresses_.connect(id, remote_address);
+}
+
 void Meeting::disconnect(const ParticipantId& id) {
   membership_.disconnect(id);
   chat_rate_.forget(id);
+  addresses_.forget(id);
 }
 
 bool Meeting::handles(std::string_view event) const {
@@ -156,9 +163,14 @@ MeetingStats Meeting::stats() const {
                      .waiting = rooms_.waiting_count(),
                      .messages_relayed = messages_relayed_,
                      .chat_messages = chat_messages_,
-                     .errors_by_code = {}};
+                     .chat_messages_pruned = chat_.pruned(),
+                     .errors_by_code = {},
+                     .limits_hit = {}};
   for (std::size_t i = 0; i < kErrorCodeCount; ++i) {
     stats.errors_by_code.emplace(to_string(static_cast<ErrorCode>(i)), errors_[i]);
+  }
+  for (std::size_t i = 1; i < kLimitCount; ++i) {  // 0 is Limit::none
+    stats.limits_hit.emplace(to_string(static_cast<Limit>(i)), limits_[i]);
   }
   return stats;
 }

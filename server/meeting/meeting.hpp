@@ -9,6 +9,7 @@
 
 #include "meeting/admission.hpp"
 #include "meeting/chat_service.hpp"
+#include "meeting/client_addresses.hpp"
 #include "meeting/clock.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/event.hpp"
@@ -49,8 +50,15 @@ class Meeting {
   std::optional<nlohmann::json> relay_text(const ParticipantId& from, Signal signal,
                                            std::string_view payload);
 
+  // A participant connected from `remote_address` (the peer IP): per-address limits count it
+  // there. A participant never connected is counted alone.
+  void connect(const ParticipantId& id, std::string_view remote_address);
   // The participant's connection is gone: leave its room (user_left to the rest).
   void disconnect(const ParticipantId& id);
+
+  // Chat retention: deletes stored messages older than the retention period. The app calls
+  // it at start and periodically. Returns how many were deleted.
+  std::size_t prune_chat() { return chat_.prune(rooms_); }
 
   // Whether `event` is a meeting event (otherwise handle() answers unknown_event).
   bool handles(std::string_view event) const;
@@ -60,16 +68,14 @@ class Meeting {
   // Where the SFU's data plane reports (config.media_router's events), on the same strand.
   MediaEvents& media_events() { return sfu_; }
 
-  // STUN/TURN servers for a client that asks before joining (GET /api/ice-servers); `user`
-  // goes into the TURN username.
-  nlohmann::json ice_servers_for(std::string_view user) const {
-    return ice_servers_.for_user(user);
-  }
+  // The STUN servers, for a client that asks before joining (GET /api/ice-servers). TURN
+  // credentials are only handed out with a join.
+  const nlohmann::json& stun_servers() const { return config_.ice_servers; }
 
  private:
   template <typename Handler>
   Reply run_guarded(std::string_view event, Handler&& handler);
-  nlohmann::json reject(ErrorCode code, std::string_view message);
+  nlohmann::json reject(const RequestError& error);
   Reply dispatch(const ParticipantId& from, Event event, const nlohmann::json& payload);
   nlohmann::json relay(const ParticipantId& from, Signal signal, const nlohmann::json& payload);
   nlohmann::json post_message(const ParticipantId& from, const nlohmann::json& payload);
@@ -81,6 +87,7 @@ class Meeting {
   RoomDirectory rooms_;
   NameGenerator names_;
   ChatService chat_;
+  ClientAddresses addresses_;
   IceServers ice_servers_;
   Admission admission_;
   SfuSignaling sfu_;
@@ -91,6 +98,7 @@ class Meeting {
   std::uint64_t messages_relayed_ = 0;
   std::uint64_t chat_messages_ = 0;
   std::array<std::uint64_t, kErrorCodeCount> errors_{};
+  std::array<std::uint64_t, kLimitCount> limits_{};
 };
 
 }  // namespace confab::meeting

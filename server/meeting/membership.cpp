@@ -18,12 +18,13 @@ std::string knock_resolved(const ParticipantId& id, std::string_view outcome) {
 }  // namespace
 
 Membership::Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat,
-                       Admission& admission, const IceServers& ice_servers, SfuSignaling& sfu,
-                       const MeetingConfig& config)
+                       Admission& admission, const ClientAddresses& addresses,
+                       const IceServers& ice_servers, SfuSignaling& sfu, const MeetingConfig& config)
     : rooms_(rooms),
       outbox_(outbox),
       chat_(chat),
       admission_(admission),
+      addresses_(addresses),
       ice_servers_(ice_servers),
       sfu_(sfu),
       config_(config) {}
@@ -42,7 +43,8 @@ std::string Membership::join(const ParticipantId& id, const nlohmann::json& payl
 
   // Everything that can fail happens before the first state change.
   Room* target = rooms_.find(request.room);
-  AdmissionDecision decision = admission_.decide(id, request, target);
+  std::string address = addresses_.key_of(id);
+  AdmissionDecision decision = admission_.decide(address, request, target);
   // A live room keeps its recent chat; a room that opens starts from the store's.
   std::vector<store::ChatMessage> history;
   if (target == nullptr) history = chat_.history(request.room);
@@ -52,7 +54,8 @@ std::string Membership::join(const ParticipantId& id, const nlohmann::json& payl
                    .name = std::move(decision.name),
                    .role = decision.role,
                    .media = request.media,
-                   .token_subject = std::move(decision.token_subject)};
+                   .token_subject = std::move(decision.token_subject),
+                   .address = std::move(address)};
   if (decision.waiting) {
     rooms_.add_waiting(*target, std::move(self));
     const Participant& waiter = target->waiting().back();
@@ -87,7 +90,6 @@ nlohmann::json Membership::leave(const ParticipantId& id, const nlohmann::json& 
 
 void Membership::disconnect(const ParticipantId& id) {
   depart(id);
-  admission_.forget(id);
 }
 
 void Membership::admit(Room& room, const ParticipantId& id) {
@@ -106,11 +108,17 @@ void Membership::admit(Room& room, const ParticipantId& id) {
   outbox_.send_text(id, "admitted", join_ack(room, joined));
 }
 
-void Membership::deny(Room& room, const ParticipantId& id, std::string_view reason) {
+void Membership::deny(Room& room, const ParticipantId& id) {
+  if (const Participant* waiter = room.find_waiting(id); waiter != nullptr) {
+    Admission::remember_denied(room, *waiter);
+  }
+  turn_away(room, id, "denied");
+}
+
+void Membership::turn_away(Room& room, const ParticipantId& id, std::string_view reason) {
   if (!rooms_.remove_waiting(room, id)) {
     throw RequestError(ErrorCode::unknown_peer, "user_id is not waiting to join your room");
   }
-  room.denied().insert(id);
   outbox_.send(id, "denied", nlohmann::json{{"reason", reason}});
   tell_hosts(room, "knock_resolved", knock_resolved(id, "denied"));
 }

@@ -5,6 +5,7 @@
 
 #include "meeting/admission.hpp"
 #include "meeting/chat_service.hpp"
+#include "meeting/client_addresses.hpp"
 #include "meeting/ice_servers.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/outbox.hpp"
@@ -19,7 +20,8 @@ namespace confab::meeting {
 class Membership {
  public:
   Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat, Admission& admission,
-             const IceServers& ice_servers, SfuSignaling& sfu, const MeetingConfig& config);
+             const ClientAddresses& addresses, const IceServers& ice_servers, SfuSignaling& sfu,
+             const MeetingConfig& config);
 
   // The join ack as JSON text: it is written without a DOM, as every join sends one.
   std::string join(const ParticipantId& id, const nlohmann::json& payload);
@@ -29,8 +31,12 @@ class Membership {
   // Moves a waiter into the room: `admitted` (the join ack's shape) to it, `new_user` to the
   // rest. Throws unknown_peer if `id` is not waiting there, room_full if there is no space.
   void admit(Room& room, const ParticipantId& id);
-  // Turns a waiter away with `denied {reason}`; unknown_peer if `id` is not waiting there.
-  void deny(Room& room, const ParticipantId& id, std::string_view reason);
+  // A host turns a waiter away with `denied {reason: "denied"}`; its address (and token) may
+  // not knock again while the room lives. unknown_peer if `id` is not waiting there.
+  void deny(Room& room, const ParticipantId& id);
+  // Turns a waiter away with `denied {reason}` for a reason that is not about it (the room is
+  // full): it may knock again later. unknown_peer if `id` is not waiting there.
+  void turn_away(Room& room, const ParticipantId& id, std::string_view reason);
   // Takes a member out (`user_left` to the rest, a new host if needed). The room keeps at
   // least one member: the caller is one.
   void remove(Room& room, const ParticipantId& id);
@@ -53,6 +59,7 @@ class Membership {
   Outbox& outbox_;
   ChatService& chat_;
   Admission& admission_;
+  const ClientAddresses& addresses_;
   const IceServers& ice_servers_;
   SfuSignaling& sfu_;
   const MeetingConfig& config_;

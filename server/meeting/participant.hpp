@@ -26,6 +26,9 @@ struct Participant {
   // Who a join token says this is (its `name` claim); empty without a token. Unlike a typed
   // name it cannot be chosen freely, so it is what a kick remembers.
   std::string token_subject{};
+  // Where it connects from (ClientAddresses::key_of): what per-address limits and a host's
+  // deny count by.
+  std::string address{};
 };
 
 // How a participant appears on the wire, written as JSON text (no DOM: a join sends these to

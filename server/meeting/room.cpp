@@ -70,6 +70,11 @@ void Room::remember_chat(store::ChatMessage message, std::size_t limit) {
   }
 }
 
+void Room::forget_chat_before(std::int64_t cutoff_ms) {
+  std::erase_if(recent_chat_,
+                [cutoff_ms](const store::ChatMessage& message) { return message.ts < cutoff_ms; });
+}
+
 void write_room_state(json::JsonWriter& out, const Room& room) {
   out.begin_object()
       .field("locked", room.settings().locked)

@@ -74,6 +74,8 @@ class Room {
   }
   // Appends a message, keeping at most `limit`.
   void remember_chat(store::ChatMessage message, std::size_t limit);
+  // Drops the messages older than `cutoff_ms` (chat retention).
+  void forget_chat_before(std::int64_t cutoff_ms);
 
  private:
   std::string id_;

@@ -32,6 +32,11 @@ class RoomDirectory {
   // Forgets the room and its waiting list. The room must have no members.
   void drop(Room& room);
 
+  template <typename Visit>
+  void for_each(Visit&& visit) {
+    for (auto& [id, room] : rooms_) visit(room);
+  }
+
   std::size_t room_count() const { return rooms_.size(); }
   std::size_t participant_count() const { return room_of_.size(); }
   std::size_t waiting_count() const { return waiting_in_.size(); }

@@ -10,15 +10,19 @@ constexpr std::size_t kKeyBytes = 32;
 constexpr std::size_t kMaxVerifiedRooms = 10'000;
 }  // namespace
 
-RoomPasswords::RoomPasswords(int iterations, RateLimit slow_hash_budget, std::int64_t now_ms)
+RoomPasswords::RoomPasswords(int iterations, RateLimit clean_budget, RateLimit suspect_budget,
+                             std::int64_t now_ms)
     : hasher_(iterations),
-      budget_(slow_hash_budget, now_ms),
+      budget_(clean_budget, now_ms),
+      suspect_budget_(suspect_budget, now_ms),
       key_(crypto::secure_random_bytes(kKeyBytes)) {}
 
-void RoomPasswords::spend_budget(std::int64_t now_ms) {
-  if (!budget_.try_take(now_ms)) {
+void RoomPasswords::spend_budget(HashBudget budget, std::int64_t now_ms) {
+  TokenBucket& bucket = budget == HashBudget::clean ? budget_ : suspect_budget_;
+  if (!bucket.try_take(now_ms)) {
     throw RequestError(ErrorCode::rate_limited,
-                       "too many password checks on this server right now; try again shortly");
+                       "too many password checks on this server right now; try again shortly",
+                       Limit::password_hashing, bucket.ms_until_available(now_ms));
   }
 }
 
@@ -31,20 +35,20 @@ void RoomPasswords::remember(const std::string& room_id, const std::string& stor
 }
 
 std::string RoomPasswords::hash(const std::string& room_id, std::string_view password,
-                                std::int64_t now_ms) {
-  spend_budget(now_ms);
+                                std::int64_t now_ms, HashBudget budget) {
+  spend_budget(budget, now_ms);
   std::string stored = hasher_.hash(password);
   remember(room_id, stored, password);
   return stored;
 }
 
 bool RoomPasswords::matches(const std::string& room_id, const std::string& stored,
-                            std::string_view password, std::int64_t now_ms) {
+                            std::string_view password, std::int64_t now_ms, HashBudget budget) {
   if (const auto it = verified_.find(room_id);
       it != verified_.end() && it->second.stored == stored) {
     return crypto::equal_constant_time(crypto::hmac_sha256(key_, password), it->second.tag);
   }
-  spend_budget(now_ms);
+  spend_budget(budget, now_ms);
   if (!hasher_.verify(stored, password)) return false;
   remember(room_id, stored, password);
   return true;

@@ -72,6 +72,47 @@ bool contains_control(std::string_view text) {
   return false;
 }
 
+namespace {
+
+template <typename Predicate>
+bool any_code_point(std::string_view text, Predicate&& predicate) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto decoded = decode(text, pos);
+    if (!decoded || predicate(decoded->value)) return true;
+    pos += decoded->length;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool contains_control_except_tab_and_newline(std::string_view text) {
+  return any_code_point(text, [](char32_t c) { return is_control(c) && c != '\t' && c != '\n'; });
+}
+
+bool contains_bidi_control(std::string_view text) {
+  return any_code_point(text, is_bidi_control);
+}
+
+bool has_visible(std::string_view text) {
+  return any_code_point(
+      text, [](char32_t c) { return !is_white_space(c) && !is_invisible(c) && !is_control(c); });
+}
+
+bool is_bidi_control(char32_t c) {
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+// Default_Ignorable_Code_Point and the Hangul fillers, which render as nothing.
+bool is_invisible(char32_t c) {
+  return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 || c == 0x17B4 ||
+         c == 0x17B5 || (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0x3164 ||
+         (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0xFFA0 ||
+         (c >= 0xFFF0 && c <= 0xFFF8) || (c >= 0x1BCA0 && c <= 0x1BCA3) ||
+         (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
+}
+
 bool is_white_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
          (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||

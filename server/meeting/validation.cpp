@@ -34,6 +34,12 @@ std::string validate_display_name(std::string_view raw_name) {
   if (utf8::contains_control(*name)) {
     throw RequestError(ErrorCode::invalid_name, "name contains control characters");
   }
+  if (utf8::contains_bidi_control(*name)) {
+    throw RequestError(ErrorCode::invalid_name, "name contains direction override characters");
+  }
+  if (!utf8::has_visible(*name)) {
+    throw RequestError(ErrorCode::invalid_name, "name has no visible characters");
+  }
   return std::string(*name);
 }
 
@@ -55,6 +61,16 @@ std::string validate_chat_text(std::string_view raw_text, std::size_t max_length
   if (utf8::count_code_points(*text) > max_length) {
     throw RequestError(ErrorCode::too_long,
                        "message is longer than " + std::to_string(max_length) + " characters");
+  }
+  if (utf8::contains_control_except_tab_and_newline(*text)) {
+    throw RequestError(ErrorCode::invalid_message, "message contains control characters");
+  }
+  if (utf8::contains_bidi_control(*text)) {
+    throw RequestError(ErrorCode::invalid_message,
+                       "message contains direction override characters");
+  }
+  if (!utf8::has_visible(*text)) {
+    throw RequestError(ErrorCode::invalid_message, "message has no visible characters");
   }
   return std::string(*text);
 }

@@ -30,6 +30,10 @@ constexpr std::array kMigrations = {
       );
       CREATE INDEX chat_messages_by_room ON chat_messages (room, seq);
     )sql",
+    // Chat retention deletes by age.
+    R"sql(
+      CREATE INDEX chat_messages_by_ts ON chat_messages (ts);
+    )sql",
 };
 
 int read_user_version(sqlite3* db) {

@@ -1,5 +1,11 @@
 #include "store/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <system_error>
@@ -13,14 +19,43 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
+constexpr auto kOwnerOnly =
+    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+
 std::filesystem::path prepare_data_dir(const std::filesystem::path& data_dir) {
   std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
+  const bool created = std::filesystem::create_directories(data_dir, error);
+  if (!error && created) {
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+  }
   if (error || !std::filesystem::is_directory(data_dir)) {
     const std::string reason = error ? error.message() : "not a directory";
     throw StoreError("cannot use data directory '" + data_dir.string() + "': " + reason);
   }
-  return data_dir / SqliteStore::kFileName;
+  const auto path = data_dir / SqliteStore::kFileName;
+  // Created here with 0600 rather than by SQLite with 0644: SQLite gives the -wal and -shm
+  // files the database file's mode.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    throw StoreError("cannot open database '" + path.string() + "': " + std::strerror(errno));
+  }
+  ::close(fd);
+  return path;
+}
+
+// Databases from before 0600 (or copied in by hand) are tightened too.
+void restrict_permissions(const std::string& database_path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::filesystem::path file = database_path + suffix;
+    std::error_code error;
+    if (!std::filesystem::exists(file, error)) continue;
+    std::filesystem::permissions(file, kOwnerOnly, std::filesystem::perm_options::replace, error);
+    if (error) {
+      throw StoreError("cannot restrict permissions of '" + file.string() +
+                       "': " + error.message());
+    }
+  }
 }
 
 sqlite::Database open_configured(const std::string& path) {
@@ -69,7 +104,16 @@ struct SqliteStore::Impl {
         upsert_room(db.get(),
                     "INSERT INTO rooms (id, created_at, settings, password_hash) "
                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET "
-                    "settings = excluded.settings, password_hash = excluded.password_hash") {}
+                    "settings = excluded.settings, password_hash = excluded.password_hash"),
+        delete_before(db.get(), "DELETE FROM chat_messages WHERE ts < ?1"),
+        trim_room(db.get(),
+                  "DELETE FROM chat_messages WHERE room = ?1 AND seq <= ("
+                  "  SELECT seq FROM chat_messages WHERE room = ?1"
+                  "  ORDER BY seq DESC LIMIT 1 OFFSET ?2)") {
+    if (path != ":memory:") restrict_permissions(path);
+  }
+
+  std::size_t changes() const { return static_cast<std::size_t>(sqlite3_changes64(db.get())); }
 
   std::string path;
   std::mutex mutex;
@@ -79,6 +123,8 @@ struct SqliteStore::Impl {
   sqlite::Statement select_recent;
   sqlite::Statement select_room;
   sqlite::Statement upsert_room;
+  sqlite::Statement delete_before;
+  sqlite::Statement trim_room;
 };
 
 SqliteStore::SqliteStore(const std::filesystem::path& data_dir)
@@ -125,6 +171,18 @@ std::vector<ChatMessage> SqliteStore::recent_messages(std::string_view room, std
                                    .ts = run.int64(5)});
   }
   return messages;
+}
+
+std::size_t SqliteStore::delete_messages_before(std::int64_t before_ts) {
+  std::lock_guard lock(impl_->mutex);
+  sqlite::Statement::Run(impl_->delete_before).bind(1, before_ts).execute();
+  return impl_->changes();
+}
+
+std::size_t SqliteStore::trim_messages(std::string_view room, std::size_t keep) {
+  std::lock_guard lock(impl_->mutex);
+  sqlite::Statement::Run(impl_->trim_room).bind(1, room).bind(2, clamp_limit(keep)).execute();
+  return impl_->changes();
 }
 
 std::optional<RoomRecord> SqliteStore::get_room(std::string_view id) {

@@ -107,22 +107,6 @@ TEST_F(MeetingAccessTest, NullPasswordRemovesIt) {
   EXPECT_EQ(error_code(join("a", "r")), "ok");
 }
 
-TEST_F(MeetingAccessTest, PasswordGuessingIsRateLimitedPerParticipant) {
-  config.password_attempts = RateLimit{.per_second = 0.5, .burst = 3};
-  open_with_password("r", "hunter2");
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(error_code(join_with("mallory", {{"room", "r"}, {"password", "guess"}})),
-              "wrong_password");
-  }
-  const auto limited = join_with("mallory", {{"room", "r"}, {"password", "hunter2"}});
-  EXPECT_EQ(error_code(limited), "rate_limited");
-  EXPECT_THAT(error_message(limited), HasSubstr("password attempts"));
-  // Someone else is not affected.
-  EXPECT_EQ(error_code(join_with("alice", {{"room", "r"}, {"password", "hunter2"}})), "ok");
-  clock.now += 2000;
-  EXPECT_EQ(error_code(join_with("mallory", {{"room", "r"}, {"password", "hunter2"}})), "ok");
-}
-
 TEST_F(MeetingAccessTest, OverlongPasswordIsABadRequest) {
   EXPECT_EQ(error_code(join_with("a", {{"room", "r"}, {"password", std::string(1025, 'p')}})),
             "bad_request");

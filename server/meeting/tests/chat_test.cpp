@@ -141,6 +141,8 @@ class BrokenStore final : public store::Store {
     if (history_broken) throw store::StoreError("disk I/O error");
     return {};
   }
+  std::size_t delete_messages_before(std::int64_t) override { return 0; }
+  std::size_t trim_messages(std::string_view, std::size_t) override { return 0; }
   std::optional<store::RoomRecord> get_room(std::string_view) override { return std::nullopt; }
   void put_room(const store::RoomRecord&) override {}
   bool history_broken = false;
@@ -183,6 +185,12 @@ class ReadCountingStore final : public store::Store {
                                                   std::size_t limit) override {
     ++history_reads;
     return inner_.recent_messages(room, limit);
+  }
+  std::size_t delete_messages_before(std::int64_t before_ts) override {
+    return inner_.delete_messages_before(before_ts);
+  }
+  std::size_t trim_messages(std::string_view room, std::size_t keep) override {
+    return inner_.trim_messages(room, keep);
   }
   std::optional<store::RoomRecord> get_room(std::string_view id) override {
     return inner_.get_room(id);

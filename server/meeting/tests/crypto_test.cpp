@@ -117,7 +117,8 @@ TEST(MeetingPasswordHasherTest, MalformedHashesThrow) {
 
 TEST(MeetingRoomPasswordsTest, SlowHashesAreBudgetedButVerifiedPasswordsAreNot) {
   std::int64_t now = 1'000'000;
-  RoomPasswords passwords(1000, RateLimit{.per_second = 1, .burst = 2}, now);
+  RoomPasswords passwords(1000, RateLimit{.per_second = 1, .burst = 2},
+                          RateLimit{.per_second = 1, .burst = 1}, now);
   const std::string stored = PasswordHasher(1000).hash("secret");  // as if loaded from the store
   EXPECT_FALSE(passwords.matches("r", stored, "guess", now));      // slow: budget 2 -> 1
   EXPECT_TRUE(passwords.matches("r", stored, "secret", now));      // slow: budget 1 -> 0
@@ -137,8 +138,28 @@ TEST(MeetingRoomPasswordsTest, SlowHashesAreBudgetedButVerifiedPasswordsAreNot) 
   EXPECT_TRUE(passwords.matches("s", other, "other", now));
 }
 
+TEST(MeetingRoomPasswordsTest, SuspectsSpendABudgetOfTheirOwn) {
+  const std::int64_t now = 1'000'000;
+  RoomPasswords passwords(1000, RateLimit{.per_second = 1, .burst = 1},
+                          RateLimit{.per_second = 0.5, .burst = 2}, now);
+  const std::string stored = PasswordHasher(1000).hash("secret");
+  EXPECT_FALSE(passwords.matches("r", stored, "guess", now, HashBudget::suspect));
+  EXPECT_FALSE(passwords.matches("r", stored, "guess", now, HashBudget::suspect));
+  try {
+    passwords.matches("r", stored, "guess", now, HashBudget::suspect);
+    FAIL() << "expected rate_limited";
+  } catch (const RequestError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::rate_limited);
+    EXPECT_EQ(error.limit(), Limit::password_hashing);
+    EXPECT_EQ(error.retry_after_ms(), 2000);  // 0.5 per second
+  }
+  // The guesser spent only its own budget: a clean address still gets its slow check.
+  EXPECT_TRUE(passwords.matches("r", stored, "secret", now, HashBudget::clean));
+}
+
 TEST(MeetingRoomPasswordsTest, ANewHashIsCheckedAgainstItselfNotTheOldOne) {
-  RoomPasswords passwords(1000, RateLimit{.per_second = 100, .burst = 100}, 0);
+  RoomPasswords passwords(1000, RateLimit{.per_second = 100, .burst = 100},
+                          RateLimit{.per_second = 100, .burst = 100}, 0);
   const std::string first = passwords.hash("r", "one", 0);
   EXPECT_TRUE(passwords.matches("r", first, "one", 0));
   const std::string second = passwords.hash("r", "two", 0);

@@ -14,12 +14,18 @@ TEST_F(MeetingStatsTest, StartsEmptyWithEveryErrorCodeListed) {
   EXPECT_EQ(stats.messages_relayed, 0u);
   EXPECT_EQ(stats.chat_messages, 0u);
   EXPECT_EQ(stats.errors_by_code.size(), kErrorCodeCount);
-  for (const auto* code :
-       {"bad_request",    "invalid_room",  "invalid_name",   "room_full",   "not_in_room",
-        "unknown_peer",   "too_long",      "unknown_event",  "forbidden",   "password_required",
-        "wrong_password", "invalid_token", "token_expired",  "room_locked", "removed",
-        "denied",         "rate_limited",  "too_many_rooms", "server_full", "internal_error"}) {
+  for (const auto* code : {"bad_request",   "invalid_room",  "invalid_name",      "invalid_message",
+                           "room_full",     "not_in_room",   "unknown_peer",      "too_long",
+                           "unknown_event", "forbidden",     "password_required", "wrong_password",
+                           "invalid_token", "token_expired", "room_locked",       "removed",
+                           "denied",        "rate_limited",  "too_many_attempts", "too_many_rooms",
+                           "server_full",   "internal_error"}) {
     EXPECT_EQ(stats.errors_by_code.at(code), 0u) << code;
+  }
+  EXPECT_EQ(stats.limits_hit.size(), kLimitCount - 1);
+  for (const auto* limit : {"password_address", "password_room", "password_hashing",
+                            "knocks_per_address", "knock_rate", "chat_rate"}) {
+    EXPECT_EQ(stats.limits_hit.at(limit), 0u) << limit;
   }
 }
 

@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -121,7 +123,76 @@ TEST(SqliteStoreTest, CreatesMissingDataDirectoryAndUsesWal) {
   }
   ASSERT_TRUE(std::filesystem::exists(data_dir / "confab.db"));
   EXPECT_EQ(query_text(data_dir / "confab.db", "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(query_text(data_dir / "confab.db", "PRAGMA user_version"), "1");
+  EXPECT_EQ(query_text(data_dir / "confab.db", "PRAGMA user_version"), "2");
+}
+
+std::filesystem::perms mode_of(const std::filesystem::path& path) {
+  return std::filesystem::status(path).permissions() & std::filesystem::perms::all;
+}
+
+// A umask that would leave files world-readable, for the duration of a test.
+class PermissiveUmask {
+ public:
+  PermissiveUmask() : old_(::umask(022)) {}
+  ~PermissiveUmask() { ::umask(old_); }
+  PermissiveUmask(const PermissiveUmask&) = delete;
+  PermissiveUmask& operator=(const PermissiveUmask&) = delete;
+
+ private:
+  mode_t old_;
+};
+
+TEST(SqliteStoreTest, DataDirectoryAndDatabaseFilesAreTheOwnersAlone) {
+  PermissiveUmask umask;
+  testing::TempDir dir;
+  const auto data_dir = dir.path() / "data";
+  {
+    SqliteStore store(data_dir);
+    store.append_message(make_message("m1", "r", "secret plans"));  // the WAL is written
+    for (const char* name : {"confab.db", "confab.db-wal", "confab.db-shm"}) {
+      ASSERT_TRUE(std::filesystem::exists(data_dir / name)) << name;
+      EXPECT_EQ(mode_of(data_dir / name),
+                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+          << name;
+    }
+  }
+  EXPECT_EQ(mode_of(data_dir), std::filesystem::perms::owner_all);
+}
+
+TEST(SqliteStoreTest, AWorldReadableDatabaseIsTightenedOnOpen) {
+  PermissiveUmask umask;
+  testing::TempDir dir;
+  { SqliteStore store(dir.path()); }
+  std::filesystem::permissions(dir.path() / "confab.db", std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  SqliteStore store(dir.path());
+  EXPECT_EQ(mode_of(dir.path() / "confab.db"),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(SqliteStoreTest, DeletesMessagesOlderThanACutoff) {
+  auto store = SqliteStore::open_in_memory();
+  store.append_message(make_message("a", "r", "old", 100));
+  store.append_message(make_message("b", "s", "old elsewhere", 199));
+  store.append_message(make_message("c", "r", "new", 200));
+  EXPECT_EQ(store.delete_messages_before(200), 2u);
+  EXPECT_THAT(texts(store.recent_messages("r", 10)), ElementsAre("new"));
+  EXPECT_THAT(store.recent_messages("s", 10), IsEmpty());
+  EXPECT_EQ(store.delete_messages_before(200), 0u);
+}
+
+TEST(SqliteStoreTest, TrimKeepsTheNewestMessagesOfOneRoom) {
+  auto store = SqliteStore::open_in_memory();
+  for (int i = 1; i <= 5; ++i) {
+    store.append_message(make_message("r" + std::to_string(i), "r", std::to_string(i)));
+    store.append_message(make_message("s" + std::to_string(i), "s", std::to_string(i)));
+  }
+  EXPECT_EQ(store.trim_messages("r", 2), 3u);
+  EXPECT_THAT(texts(store.recent_messages("r", 10)), ElementsAre("4", "5"));
+  EXPECT_EQ(store.recent_messages("s", 10).size(), 5u);  // other rooms keep theirs
+  EXPECT_EQ(store.trim_messages("r", 2), 0u);
+  EXPECT_EQ(store.trim_messages("r", 10), 0u);
+  EXPECT_EQ(store.trim_messages("r", 0), 2u);
 }
 
 TEST(SqliteStoreTest, DataDirBelowAFileIsAClearError) {

@@ -25,7 +25,9 @@ export default {
   },
   errors: {
     invalid_room: 'That meeting id is not valid (1–64 letters, digits, - or _).',
-    invalid_name: 'That name cannot be used: 1–64 characters, no control characters.',
+    invalid_name: 'That name cannot be used: 1–64 visible characters, no control or text-direction characters.',
+    invalid_message: 'That message cannot be sent: it has control or text-direction characters, or nothing visible.',
+    too_long: 'That message is empty or too long.',
     room_full: 'This meeting is full.',
     password_required: 'This meeting has a password.',
     wrong_password: 'Wrong password.',
@@ -33,6 +35,7 @@ export default {
     removed: 'You were removed from this meeting.',
     denied: 'The host did not let you in.',
     rate_limited: 'Too many attempts. Wait a moment and try again.',
+    too_many_attempts: 'Too many attempts from your network. Wait a little and try again.',
     server_full: 'The server is full. Try again later.',
     too_many_rooms: 'The server has too many meetings open. Try again later.',
     token_expired: 'This invitation link has expired. Ask for a new one.',

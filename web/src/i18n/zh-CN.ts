@@ -27,7 +27,9 @@ const zhCN: typeof en = {
   },
   errors: {
     invalid_room: '会议号无效（1–64 个字母、数字、- 或 _）。',
-    invalid_name: '无法使用该名字：需 1–64 个字符，且不含控制字符。',
+    invalid_name: '无法使用该名字：需 1–64 个可见字符，且不含控制字符或文字方向控制符。',
+    invalid_message: '无法发送该消息：含有控制字符或文字方向控制符，或没有可见内容。',
+    too_long: '消息为空或过长。',
     room_full: '此会议人数已满。',
     password_required: '此会议需要密码。',
     wrong_password: '密码错误。',
@@ -35,6 +37,7 @@ const zhCN: typeof en = {
     removed: '你已被移出此会议。',
     denied: '主持人未允许你加入。',
     rate_limited: '尝试次数过多，请稍后再试。',
+    too_many_attempts: '你所在网络的尝试次数过多，请稍候再试。',
     server_full: '服务器已满，请稍后再试。',
     too_many_rooms: '服务器上进行中的会议过多，请稍后再试。',
     token_expired: '此邀请链接已过期，请索取新的链接。',
