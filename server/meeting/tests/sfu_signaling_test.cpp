@@ -575,6 +575,44 @@ TEST_F(SfuSignalingTest, ARecvTransportClosedByTheDataPlaneDropsItsConsumers) {
   EXPECT_EQ(error_code(consume("b", fresh, camera_a)), "ok");
 }
 
+TEST_F(SfuSignalingTest, MalformedPayloadsNameTheFieldAndChangeNothing) {
+  publish_a();
+  const std::vector<std::tuple<const char*, json, const char*>> cases = {
+      {"sfu_create_transport", json::array(), "payload"},
+      {"sfu_connect_transport", {{"transport_id", 1}}, "'transport_id'"},
+      {"sfu_connect_transport", {{"transport_id", send_a}}, "'dtls_parameters'"},
+      {"sfu_restart_ice", json::object(), "'transport_id'"},
+      {"sfu_produce", {{"transport_id", send_a}}, "'kind'"},
+      {"sfu_produce", {{"transport_id", send_a}, {"kind", "video"}}, "'source'"},
+      {"sfu_produce",
+       {{"transport_id", send_a}, {"kind", "video"}, {"source", "screen"}},
+       "'rtp_parameters'"},
+      {"sfu_produce",
+       {{"transport_id", send_a},
+        {"kind", "video"},
+        {"source", "screen"},
+        {"rtp_parameters", chrome_vp8_parameters(5, 6)},
+        {"paused", "no"}},
+       "'paused'"},
+      {"sfu_close_producer", {{"producer_id", nullptr}}, "'producer_id'"},
+      {"sfu_pause_producer", "x", "payload"},
+      {"sfu_resume_producer", json::object(), "'producer_id'"},
+      {"sfu_consume", {{"transport_id", recv_b}, {"producer_id", camera_a}}, "'rtp_capabilities'"},
+      {"sfu_consume", {{"producer_id", camera_a}}, "'transport_id'"},
+      {"sfu_pause_consumer", json::object(), "'consumer_id'"},
+      {"sfu_resume_consumer", {{"consumer_id", json::array()}}, "'consumer_id'"},
+      {"sfu_request_keyframe", nullptr, "payload"},
+  };
+  for (const auto& [event, payload, field] : cases) {
+    const ParticipantId who = std::string(event).find("consum") != std::string::npos ? "b" : "a";
+    const auto ack = call(who, event, payload);
+    EXPECT_EQ(error_code(ack), "bad_request") << event << " " << payload;
+    EXPECT_THAT(error_message(ack), HasSubstr(field)) << event;
+  }
+  EXPECT_THAT(router.log, IsEmpty());
+  EXPECT_THAT(outbox.sent, IsEmpty());
+}
+
 TEST_F(SfuSignalingTest, ErrorCodesAreCounted) {
   call("a", "sfu_restart_ice", {{"transport_id", "nope"}});
   call("a", "sfu_close_producer", {{"producer_id", "nope"}});
