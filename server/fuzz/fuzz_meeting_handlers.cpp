@@ -8,10 +8,19 @@
 //  - <event>: any bytes up to the next space; "!disconnect" calls Meeting::disconnect.
 //  - <payload>: the rest of the line parsed as JSON; empty means null (an emit without
 //    arguments); text that is not JSON is passed as a JSON string.
+//  - <event> "!transport_closed" with payload <n> reports (MediaEvents) the n-th transport
+//    id seen as closed by the data plane (<who> is ignored).
+//  - The meeting has an SFU (a checking fake MediaRouter) and mesh_max 1, so rooms switch.
+//    Ids are the server's, so inside a payload a string "#T<n>", "#P<n>" or "#C<n>" stands
+//    for the n-th transport, producer or consumer id seen so far (modulo their count), and
+//    "#VP8", "#OPUS", "#CAPS", "#DTLS" for realistic rtp_parameters (Chrome's), device
+//    rtp_capabilities and dtls_parameters.
 // Example:
 //   0 join_room {"room":"r","name":"Ann"}
 //   1m join_room {"room":"r"}
 //   0 offer {"other_user_id":"p1","offer":{"type":"offer","sdp":"v=0"}}
+//   0 sfu_create_transport {"direction":"send"}
+//   0 sfu_produce {"transport_id":"#T0","kind":"video","source":"camera","rtp_parameters":"#VP8"}
 //
 // Invariants, checked against a shadow model of who is in (or waiting to enter) which room,
 // kept from the acks and from what the meeting delivers (admitted, denied, kicked, ...):
@@ -23,7 +32,11 @@
 //    waiter at its door, before or after the call); relayed signals go to the named target
 //    alone; what the sender says (signals, chat, media state) is stamped with its own id;
 //  - rooms never exceed their capacity; a join ack lists exactly the other members;
-//    Meeting::stats() agrees with the model.
+//    Meeting::stats() agrees with the model;
+//  - the fake router never gets a command about an id it does not hold (or a create with an
+//    id it holds), a consumer is only made on a transport of the producer's room, and after
+//    every call each live transport's owner is a member of the room it was made for (leaving,
+//    kicks, disconnects and ends close them all).
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -35,6 +48,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.hpp"
+#include "meeting/media_router.hpp"
 #include "meeting/meeting.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -80,6 +94,181 @@ class SplitMixRandomSource final : public confab::meeting::RandomSource {
  private:
   std::uint64_t state_ = 0;
 };
+
+// The data plane as a set of ids, checking every command the meeting gives it.
+class CheckingMediaRouter final : public confab::meeting::MediaRouter {
+ public:
+  struct Consumer {
+    std::string transport;
+    std::string producer;
+  };
+  confab::meeting::TransportInfo create_transport(std::string_view room,
+                                                  const std::string& id) override {
+    FUZZ_CHECK(!id.empty() && !known(id));
+    transports[id] = std::string(room);
+    return {.ice = {"ufrag", "password-0123456789abcdef"},
+            .candidates = {{"udpcandidate", 1078862079, "203.0.113.7", 40000}},
+            .fingerprint_sha256 = "AB:CD"};
+  }
+  void connect_transport(const std::string& id, std::string_view algorithm,
+                         std::string_view fingerprint) override {
+    FUZZ_CHECK(transports.contains(id) && algorithm == "sha-256" && fingerprint.size() == 95);
+  }
+  confab::meeting::IceParameters restart_ice(const std::string& id) override {
+    FUZZ_CHECK(transports.contains(id));
+    return {"ufrag2", "password-0123456789abcdef2"};
+  }
+  void close_transport(const std::string& id) override {
+    FUZZ_CHECK(transports.contains(id));
+    transports.erase(id);
+    std::erase_if(producers, [&](const auto& p) {
+      if (p.second != id) return false;
+      drop_consumers_of(p.first);
+      return true;
+    });
+    std::erase_if(consumers, [&](const auto& c) { return c.second.transport == id; });
+  }
+  void create_producer(const confab::meeting::ProducerSpec& spec) override {
+    FUZZ_CHECK(!known(spec.id) && transports.contains(spec.transport_id));
+    FUZZ_CHECK(spec.ssrc != 0 && spec.ssrc != spec.rtx_ssrc);
+    FUZZ_CHECK((spec.rtx_ssrc == 0) == (spec.rtx_payload_type == 0));
+    for (std::size_t id = 0; id < spec.extensions.size(); ++id) {
+      FUZZ_CHECK(spec.extensions[id] != 0 && spec.extensions[id] <= 14);
+    }
+    producers[spec.id] = spec.transport_id;
+  }
+  void close_producer(const std::string& id) override {
+    FUZZ_CHECK(producers.contains(id));
+    producers.erase(id);
+    drop_consumers_of(id);
+  }
+  void set_producer_paused(const std::string& id, bool) override {
+    FUZZ_CHECK(producers.contains(id));
+  }
+  void create_consumer(const confab::meeting::ConsumerSpec& spec) override {
+    FUZZ_CHECK(!known(spec.id) && transports.contains(spec.transport_id));
+    FUZZ_CHECK(producers.contains(spec.producer_id));
+    // Never across rooms, never to its own transport.
+    const std::string& producer_transport = producers[spec.producer_id];
+    FUZZ_CHECK(transports[producer_transport] == transports[spec.transport_id]);
+    FUZZ_CHECK(producer_transport != spec.transport_id);
+    FUZZ_CHECK(spec.paused && spec.ssrc != 0 && spec.ssrc != spec.rtx_ssrc);
+    consumers[spec.id] = {spec.transport_id, spec.producer_id};
+  }
+  void close_consumer(const std::string& id) override {
+    FUZZ_CHECK(consumers.contains(id));
+    consumers.erase(id);
+  }
+  void set_consumer_paused(const std::string& id, bool) override {
+    FUZZ_CHECK(consumers.contains(id));
+  }
+  void request_keyframe(const std::string& id) override { FUZZ_CHECK(consumers.contains(id)); }
+
+  std::map<std::string, std::string> transports;  // id -> room
+  std::map<std::string, std::string> producers;   // id -> transport
+  std::map<std::string, Consumer> consumers;
+
+ private:
+  bool known(const std::string& id) const {
+    return transports.contains(id) || producers.contains(id) || consumers.contains(id);
+  }
+  void drop_consumers_of(const std::string& producer) {
+    std::erase_if(consumers, [&](const auto& c) { return c.second.producer == producer; });
+  }
+};
+
+// Ids the server handed out, in order, for the "#T<n>" placeholders.
+struct SeenIds {
+  std::vector<std::string> transports;
+  std::vector<std::string> producers;
+  std::vector<std::string> consumers;
+  std::map<std::string, ParticipantId> transport_owner;
+};
+
+const json& realistic(std::string_view name) {
+  static const json vp8 = json::parse(R"({"mid":"0","codecs":[
+    {"mimeType":"video/VP8","payloadType":96,"clockRate":90000,"parameters":{},
+     "rtcpFeedback":[{"type":"goog-remb"},{"type":"ccm","parameter":"fir"},{"type":"nack"},
+                     {"type":"nack","parameter":"pli"}]},
+    {"mimeType":"video/rtx","payloadType":97,"clockRate":90000,"parameters":{"apt":96}}],
+    "headerExtensions":[{"uri":"urn:ietf:params:rtp-hdrext:sdes:mid","id":4},
+      {"uri":"http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time","id":2},
+      {"uri":"urn:3gpp:video-orientation","id":13}],
+    "encodings":[{"ssrc":1111,"rtx":{"ssrc":2222}}],"rtcp":{"cname":"fuzz","reducedSize":true}})");
+  static const json opus = json::parse(R"({"mid":"1","codecs":[
+    {"mimeType":"audio/opus","payloadType":111,"clockRate":48000,"channels":2,
+     "parameters":{"minptime":10,"useinbandfec":1}}],
+    "headerExtensions":[{"uri":"urn:ietf:params:rtp-hdrext:ssrc-audio-level","id":1},
+      {"uri":"http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time","id":2}],
+    "encodings":[{"ssrc":3333}],"rtcp":{"cname":"fuzz"}})");
+  static const json caps = json::parse(R"({"codecs":[
+    {"mimeType":"audio/opus","kind":"audio","preferredPayloadType":100,"clockRate":48000,"channels":2},
+    {"mimeType":"video/VP8","kind":"video","preferredPayloadType":101,"clockRate":90000,
+     "rtcpFeedback":[{"type":"nack"},{"type":"nack","parameter":"pli"},{"type":"goog-remb"}]},
+    {"mimeType":"video/rtx","kind":"video","preferredPayloadType":102,"clockRate":90000,
+     "parameters":{"apt":101}}],
+    "headerExtensions":[
+      {"kind":"video","uri":"http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time","preferredId":4},
+      {"kind":"audio","uri":"urn:ietf:params:rtp-hdrext:ssrc-audio-level","preferredId":10}]})");
+  static const json dtls = json::parse(R"({"role":"client","fingerprints":[{"algorithm":"sha-256",
+    "value":"82:5A:68:3D:36:C3:0A:DE:AF:E7:32:43:D2:88:83:57:AC:2D:65:E5:80:C4:B6:FB:AF:1A:A0:21:9F:6D:0C:AD"}]})");
+  static const json none;
+  if (name == "#VP8") return vp8;
+  if (name == "#OPUS") return opus;
+  if (name == "#CAPS") return caps;
+  if (name == "#DTLS") return dtls;
+  return none;
+}
+
+std::string nth(const std::vector<std::string>& ids, std::string_view index) {
+  if (ids.empty()) return "none";
+  std::size_t n = 0;
+  for (const char c : index) {
+    if (c < '0' || c > '9') return "none";
+    n = (n * 10 + static_cast<std::size_t>(c - '0')) % 1'000'003;
+  }
+  return ids[n % ids.size()];
+}
+
+// Replaces the placeholders in string values, recursively.
+void substitute(json& value, const SeenIds& seen) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (text.size() < 2 || text[0] != '#') return;
+    if (const json& payload = realistic(text); !payload.is_null()) {
+      value = payload;
+    } else if (text[1] == 'T') {
+      value = nth(seen.transports, std::string_view(text).substr(2));
+    } else if (text[1] == 'P') {
+      value = nth(seen.producers, std::string_view(text).substr(2));
+    } else if (text[1] == 'C') {
+      value = nth(seen.consumers, std::string_view(text).substr(2));
+    }
+  } else if (value.is_structured()) {
+    for (auto& element : value) substitute(element, seen);
+  }
+}
+
+// Remembers the ids in an ack and in deliveries.
+void collect_ids(const ParticipantId& from, const std::string& event, const json& ack,
+                 const std::vector<Delivery>& sent, SeenIds& seen) {
+  auto add = [](std::vector<std::string>& ids, const json& id) {
+    if (id.is_string() && ids.size() < 256) ids.push_back(id.get<std::string>());
+  };
+  if (ack.value("ok", false)) {
+    if (event == "sfu_create_transport" && ack.contains("transport")) {
+      add(seen.transports, ack["transport"]["id"]);
+      seen.transport_owner[ack["transport"]["id"].get<std::string>()] = from;
+    } else if (event == "sfu_produce") {
+      add(seen.producers, ack["producer_id"]);
+    } else if (event == "sfu_consume") {
+      add(seen.consumers, ack["consumer"]["id"]);
+    }
+  }
+  for (const Delivery& d : sent) {
+    if (d.event == "sfu_producer_added") add(seen.producers, d.data["producer_id"]);
+  }
+}
 
 // Who is in, or knocking at, which room.
 class Model {
@@ -244,13 +433,30 @@ void check_deliveries(const Call& call, bool ok, const std::vector<Delivery>& se
   }
 }
 
+// Every transport the data plane holds belongs to a member of the room it was made for.
+void check_transports(const CheckingMediaRouter& router, const SeenIds& seen, const Model& model) {
+  for (const auto& [id, room] : router.transports) {
+    const auto owner = seen.transport_owner.find(id);
+    FUZZ_CHECK(owner != seen.transport_owner.end());
+    if (!model.members(room).contains(owner->second)) {
+      std::fprintf(stderr, "transport %s of %s outlived its place in room %s\n", id.c_str(),
+                   owner->second.c_str(), room.c_str());
+      FUZZ_CHECK(!"a transport outlived its owner's membership");
+    }
+  }
+}
+
 void run(std::string_view input) {
   RecordingOutbox outbox;
   auto store = confab::store::SqliteStore::open_in_memory();
   FixedClock clock;
   SplitMixRandomSource random;
+  CheckingMediaRouter router;
+  SeenIds seen;
   confab::meeting::MeetingConfig config;
   config.room_capacity = kRoomCapacity;
+  config.media_router = &router;
+  config.mesh_max = 1;
   config.chat_history_length = 5;
   config.max_chat_length = 40;
   config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}});
@@ -270,6 +476,26 @@ void run(std::string_view input) {
     const auto before = model.people(room_before);
     outbox.sent.clear();
 
+    if (call.event == "!transport_closed") {
+      const std::string id =
+          nth(seen.transports, call.payload.is_number_unsigned()
+                                   ? std::to_string(call.payload.get<std::uint64_t>())
+                                   : "0");
+      const bool live = router.transports.contains(id);
+      const std::string room = live ? router.transports[id] : "";
+      try {
+        meeting.media_events().transport_closed(id, "consent_timeout");
+      } catch (...) {
+        FUZZ_CHECK(!"transport_closed threw");
+      }
+      if (live) router.close_transport(id);  // what the data plane had done before it said so
+      for (const Delivery& d : outbox.sent) {
+        FUZZ_CHECK(model.members(room).contains(d.to));
+      }
+      FUZZ_CHECK(live || outbox.sent.empty());
+      continue;
+    }
+
     if (call.event == "!disconnect") {
       try {
         meeting.disconnect(call.from);
@@ -279,9 +505,11 @@ void run(std::string_view input) {
       for (const Delivery& d : outbox.sent) FUZZ_CHECK(d.to != call.from && before.contains(d.to));
       apply_deliveries(model, outbox.sent);
       model.leave(call.from);
+      check_transports(router, seen, model);
       continue;
     }
 
+    substitute(call.payload, seen);
     const Call original = call;
     json ack;
     try {
@@ -335,6 +563,8 @@ void run(std::string_view input) {
     const auto stats = meeting.stats();
     FUZZ_CHECK(stats.participants == model.members_total());
     FUZZ_CHECK(stats.rooms == model.rooms());
+    collect_ids(original.from, original.event, ack, outbox.sent, seen);
+    check_transports(router, seen, model);
   }
 }
 

@@ -8,14 +8,36 @@ namespace {
 
 // Indexed by ErrorCode; a code added to the enum without a name here fails the build.
 constexpr std::array<std::string_view, kErrorCodeCount> kNames = {
-    "bad_request",       "invalid_room",      "invalid_name",       "invalid_message",
-    "room_full",         "not_in_room",       "unknown_peer",       "too_long",
-    "unknown_event",     "forbidden",         "password_required",  "wrong_password",
-    "invalid_token",     "token_expired",     "room_locked",        "removed",
-    "denied",            "rate_limited",      "too_many_attempts",  "too_many_rooms",
-    "server_full",       "wrong_mode",
-    "sfu_unavailable",   "unknown_transport", "unknown_producer",   "unknown_consumer",
-    "source_taken",      "unsupported_codec", "bad_rtp_parameters", "bad_dtls_parameters",
+    "bad_request",
+    "invalid_room",
+    "invalid_name",
+    "invalid_message",
+    "room_full",
+    "not_in_room",
+    "unknown_peer",
+    "too_long",
+    "unknown_event",
+    "forbidden",
+    "password_required",
+    "wrong_password",
+    "invalid_token",
+    "token_expired",
+    "room_locked",
+    "removed",
+    "denied",
+    "rate_limited",
+    "too_many_attempts",
+    "too_many_rooms",
+    "server_full",
+    "wrong_mode",
+    "sfu_unavailable",
+    "unknown_transport",
+    "unknown_producer",
+    "unknown_consumer",
+    "source_taken",
+    "unsupported_codec",
+    "bad_rtp_parameters",
+    "bad_dtls_parameters",
     "internal_error",
 };
 
@@ -27,7 +49,8 @@ constexpr bool all_named() {
 }
 static_assert(all_named(), "every ErrorCode needs its name in kNames");
 static_assert(kNames[static_cast<std::size_t>(ErrorCode::invalid_message)] == "invalid_message");
-static_assert(kNames[static_cast<std::size_t>(ErrorCode::too_many_attempts)] == "too_many_attempts");
+static_assert(kNames[static_cast<std::size_t>(ErrorCode::too_many_attempts)] ==
+              "too_many_attempts");
 static_assert(kNames[static_cast<std::size_t>(ErrorCode::wrong_mode)] == "wrong_mode");
 static_assert(kNames[static_cast<std::size_t>(ErrorCode::internal_error)] == "internal_error");
 

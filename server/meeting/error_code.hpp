@@ -43,7 +43,8 @@ enum class ErrorCode {
   bad_dtls_parameters,
   internal_error,  // keep last: kErrorCodeCount counts up to it
 };
-inline constexpr std::size_t kErrorCodeCount = static_cast<std::size_t>(ErrorCode::internal_error) + 1;
+inline constexpr std::size_t kErrorCodeCount =
+    static_cast<std::size_t>(ErrorCode::internal_error) + 1;
 
 std::string_view to_string(ErrorCode code);
 

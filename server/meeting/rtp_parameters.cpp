@@ -105,7 +105,7 @@ std::string_view string_value(const json& value, const std::string& path) {
 }
 
 std::string_view required_string(const json& object, std::string_view key,
-                                  const std::string& path) {
+                                 const std::string& path) {
   const json* value = member(object, key);
   const std::string field = path + "." + std::string(key);
   if (value == nullptr) bad(field, "is required");
@@ -117,8 +117,10 @@ std::int64_t integer_value(const json& value, const std::string& path, std::int6
   std::int64_t number = 0;
   if (value.is_number_unsigned()) {
     const auto unsigned_number = value.get<std::uint64_t>();
-    if (unsigned_number > static_cast<std::uint64_t>(max)) number = max + 1;
-    else number = static_cast<std::int64_t>(unsigned_number);
+    if (unsigned_number > static_cast<std::uint64_t>(max))
+      number = max + 1;
+    else
+      number = static_cast<std::int64_t>(unsigned_number);
   } else if (value.is_number_integer()) {
     number = value.get<std::int64_t>();
   } else {
@@ -423,7 +425,8 @@ ProducerParameters parse_producer_parameters(MediaKind kind, const json& rtp_par
   if (is_rtx(mime)) bad(first, "must be the media codec, not RTX");
   if (*codec_kind != kind) bad(first + ".mimeType", "does not match kind");
   const auto clock_rate = required_integer(codecs[0], "clockRate", first, 1, 10'000'000);
-  const RouterCodec* router = find_router_codec(mime, clock_rate, channels_of(codecs[0], kind, first));
+  const RouterCodec* router =
+      find_router_codec(mime, clock_rate, channels_of(codecs[0], kind, first));
   if (router == nullptr) unsupported(mime, clock_rate);
   producer.payload_type = payload_type(codecs[0], first);
   producer.router_payload_type = router->payload_type;
@@ -482,8 +485,7 @@ ConsumerParameters consumer_parameters(const ProducerParameters& producer,
   object_at(rtp_capabilities, root);
   const RouterCodec& router = router_codec_by_payload_type(producer.router_payload_type);
 
-  const json& codecs =
-      array_member(rtp_capabilities, "codecs", root, kMaxCapabilityCodecs, true);
+  const json& codecs = array_member(rtp_capabilities, "codecs", root, kMaxCapabilityCodecs, true);
   const json* matched = nullptr;
   std::string matched_path;
   bool takes_rtx = false;
@@ -507,8 +509,8 @@ ConsumerParameters consumer_parameters(const ProducerParameters& producer,
   }
 
   json extensions = json::array();
-  const json& offered = array_member(rtp_capabilities, "headerExtensions", root,
-                                     kMaxCapabilityExtensions, false);
+  const json& offered =
+      array_member(rtp_capabilities, "headerExtensions", root, kMaxCapabilityExtensions, false);
   bool abs_send_time = false;
   for (const auto& extension : kExtensions) {
     if (extension.kind != router.kind || !extension.to_consumers) continue;
@@ -526,8 +528,10 @@ ConsumerParameters consumer_parameters(const ProducerParameters& producer,
     }
     if (!supported) continue;
     abs_send_time = abs_send_time || extension.uri == kAbsSendTimeUri;
-    extensions.push_back(
-        {{"uri", extension.uri}, {"id", extension.id}, {"encrypt", false}, {"parameters", json::object()}});
+    extensions.push_back({{"uri", extension.uri},
+                          {"id", extension.id},
+                          {"encrypt", false},
+                          {"parameters", json::object()}});
   }
 
   json feedback = json::array();
@@ -558,10 +562,11 @@ ConsumerParameters consumer_parameters(const ProducerParameters& producer,
                           {"rtcpFeedback", json::array()}});
     encoding["rtx"] = {{"ssrc", rtx_ssrc}};
   }
-  result.rtp_parameters = json{{"codecs", std::move(out_codecs)},
-                               {"headerExtensions", std::move(extensions)},
-                               {"encodings", json::array({std::move(encoding)})},
-                               {"rtcp", {{"cname", producer.cname}, {"reducedSize", true}, {"mux", true}}}};
+  result.rtp_parameters =
+      json{{"codecs", std::move(out_codecs)},
+           {"headerExtensions", std::move(extensions)},
+           {"encodings", json::array({std::move(encoding)})},
+           {"rtcp", {{"cname", producer.cname}, {"reducedSize", true}, {"mux", true}}}};
   return result;
 }
 

@@ -19,7 +19,7 @@ constexpr std::size_t kIdLength = 20;  // [a-z0-9]: ~103 bits, unique by constru
 constexpr std::size_t kMaxFingerprints = 8;
 
 constexpr std::array<std::string_view, kMediaSourceCount> kSourceNames = {"mic", "camera", "screen",
-                                                                         "screen_audio"};
+                                                                          "screen_audio"};
 
 json ok() {
   return json{{"ok", true}};
@@ -49,8 +49,9 @@ std::string sha256_fingerprint(const json& value) {
     valid = i % 3 == 2 ? text[i] == ':' : is_hex(text[i]);
   }
   if (!valid) bad_dtls("fingerprints[].value must be 32 hex bytes separated by ':'");
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
   return text;
 }
 
@@ -97,13 +98,13 @@ json transport_json(const std::string& id, const TransportInfo& info) {
                           {"port", candidate.port},
                           {"type", "host"}});
   }
-  return json{
-      {"id", id},
-      {"iceParameters", ice_parameters_json(info.ice)},
-      {"iceCandidates", std::move(candidates)},
-      {"dtlsParameters",
-       {{"role", "auto"},
-        {"fingerprints", json::array({{{"algorithm", "sha-256"}, {"value", info.fingerprint_sha256}}})}}}};
+  return json{{"id", id},
+              {"iceParameters", ice_parameters_json(info.ice)},
+              {"iceCandidates", std::move(candidates)},
+              {"dtlsParameters",
+               {{"role", "auto"},
+                {"fingerprints",
+                 json::array({{{"algorithm", "sha-256"}, {"value", info.fingerprint_sha256}}})}}}};
 }
 
 MediaKind required_kind(const PayloadReader& reader) {
@@ -232,10 +233,11 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
   const auto& transport_id = reader.required_string("transport_id");
   const MediaKind kind = required_kind(reader);
   const auto source = parse_media_source(reader.required_string("source"));
-  if (!source) throw_bad_field("source", "must be \"mic\", \"camera\", \"screen\" or \"screen_audio\"");
+  if (!source)
+    throw_bad_field("source", "must be \"mic\", \"camera\", \"screen\" or \"screen_audio\"");
   if (kind_of(*source) != kind) {
-    throw_bad_field("kind", "must be " + std::string(to_string(kind_of(*source))) + " for source '" +
-                                std::string(to_string(*source)) + "'");
+    throw_bad_field("kind", "must be " + std::string(to_string(kind_of(*source))) +
+                                " for source '" + std::string(to_string(*source)) + "'");
   }
   const json& rtp_parameters = reader.required_object("rtp_parameters");
   const bool paused = reader.optional_bool("paused").value_or(false);
@@ -339,8 +341,9 @@ json SfuSignaling::consume(Caller& caller, const json& payload) {
 
   // One consumer per producer and member: consuming again (a retry, a fresh receiver)
   // replaces the old one, which its owner is told about.
-  const auto old = std::find_if(caller.peer.consumers.begin(), caller.peer.consumers.end(),
-                                [&](const auto& entry) { return entry.second.producer_id == producer_id; });
+  const auto old =
+      std::find_if(caller.peer.consumers.begin(), caller.peer.consumers.end(),
+                   [&](const auto& entry) { return entry.second.producer_id == producer_id; });
   if (old != caller.peer.consumers.end()) {
     const std::string old_id = old->first;
     router_->close_consumer(old_id);

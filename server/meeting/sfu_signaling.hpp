@@ -132,7 +132,7 @@ class SfuSignaling final : public MediaEvents {
   RandomSource& random_;
   const MeetingConfig& config_;
   MediaRouter* router_;
-  std::unordered_map<std::string, RoomMedia> media_;  // by room id, while the room lives
+  std::unordered_map<std::string, RoomMedia> media_;            // by room id, while the room lives
   std::unordered_map<std::string, TransportOwner> transports_;  // every live transport by id
   std::unordered_set<std::string> ids_;  // live transport, producer and consumer ids
 };

@@ -184,14 +184,38 @@ TEST(MeetingEventsTest, HandlesExactlyTheProtocolEvents) {
   FixedClock clock;
   CountingRandomSource random;
   const Meeting meeting(outbox, store, MeetingConfig{}, clock, random);
-  for (const auto* event :
-       {"join_room", "leave_room", "offer", "answer", "ice_candidate", "message", "media_state",
-        "set_password", "lock_room", "set_waiting_room", "kick", "mute_request", "end_meeting",
-        "admit", "deny"}) {
+  for (const auto* event : {"join_room",
+                            "leave_room",
+                            "offer",
+                            "answer",
+                            "ice_candidate",
+                            "message",
+                            "media_state",
+                            "set_password",
+                            "lock_room",
+                            "set_waiting_room",
+                            "kick",
+                            "mute_request",
+                            "end_meeting",
+                            "admit",
+                            "deny",
+                            "sfu_capabilities",
+                            "sfu_create_transport",
+                            "sfu_connect_transport",
+                            "sfu_restart_ice",
+                            "sfu_produce",
+                            "sfu_close_producer",
+                            "sfu_pause_producer",
+                            "sfu_resume_producer",
+                            "sfu_consume",
+                            "sfu_pause_consumer",
+                            "sfu_resume_consumer",
+                            "sfu_request_keyframe"}) {
     EXPECT_TRUE(meeting.handles(event)) << event;
   }
   for (const auto* event : {"", "new_user", "user_left", "peer_state", "knock", "kicked",
-                            "admitted", "denied", "room_state", "role_changed", "JOIN_ROOM"}) {
+                            "admitted", "denied", "room_state", "role_changed", "JOIN_ROOM",
+                            "room_mode", "sfu_producer_added", "sfu_transport_closed"}) {
     EXPECT_FALSE(meeting.handles(event)) << event;
   }
 }

@@ -14,12 +14,37 @@ TEST_F(MeetingStatsTest, StartsEmptyWithEveryErrorCodeListed) {
   EXPECT_EQ(stats.messages_relayed, 0u);
   EXPECT_EQ(stats.chat_messages, 0u);
   EXPECT_EQ(stats.errors_by_code.size(), kErrorCodeCount);
-  for (const auto* code : {"bad_request",   "invalid_room",  "invalid_name",      "invalid_message",
-                           "room_full",     "not_in_room",   "unknown_peer",      "too_long",
-                           "unknown_event", "forbidden",     "password_required", "wrong_password",
-                           "invalid_token", "token_expired", "room_locked",       "removed",
-                           "denied",        "rate_limited",  "too_many_attempts", "too_many_rooms",
-                           "server_full",   "internal_error"}) {
+  for (const auto* code : {"bad_request",
+                           "invalid_room",
+                           "invalid_name",
+                           "invalid_message",
+                           "room_full",
+                           "not_in_room",
+                           "unknown_peer",
+                           "too_long",
+                           "unknown_event",
+                           "forbidden",
+                           "password_required",
+                           "wrong_password",
+                           "invalid_token",
+                           "token_expired",
+                           "room_locked",
+                           "removed",
+                           "denied",
+                           "rate_limited",
+                           "too_many_attempts",
+                           "too_many_rooms",
+                           "server_full",
+                           "wrong_mode",
+                           "sfu_unavailable",
+                           "unknown_transport",
+                           "unknown_producer",
+                           "unknown_consumer",
+                           "source_taken",
+                           "unsupported_codec",
+                           "bad_rtp_parameters",
+                           "bad_dtls_parameters",
+                           "internal_error"}) {
     EXPECT_EQ(stats.errors_by_code.at(code), 0u) << code;
   }
   EXPECT_EQ(stats.limits_hit.size(), kLimitCount - 1);
