@@ -27,7 +27,9 @@ async function joinAll(roomId, names, opts = {}) {
 async function restartServer(ps) {
   const oldIds = ps.map((p) => p.id)
   await server.stop('SIGKILL')
-  for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: timeouts.reconnect })
+  // Every page loses the server at the same moment: one budget for all the banners.
+  const banners = budget(timeouts.reconnect)
+  for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: banners.left() })
   await server.start()
   for (const p of ps) p.id = await rejoined(p, oldIds)
 }
@@ -218,6 +220,8 @@ describe('confab in the browser', { concurrency: 1 }, () => {
       ps.push(await joinByLink(browser, server.url, roomId, 'Dee'))
       await expectFullMesh(ps)
       // Four people: every camera sender is capped for a 4-person mesh (600 kbit/s, 360p from 720p).
+      // The pages apply it in parallel: one budget for all.
+      const capsBudget = budget(timeouts.media)
       for (const p of ps) {
         const caps = await waitFor(async () => {
           const c = await p.page.evaluate(() =>
@@ -226,7 +230,7 @@ describe('confab in the browser', { concurrency: 1 }, () => {
             ),
           )
           return c.length === 3 && c.every((e) => e.maxBitrate === 600_000) ? c : null
-        }, { timeoutMs: timeouts.media, what: `${p.name}: camera caps for 4 people` })
+        }, { timeoutMs: capsBudget.left(), what: `${p.name}: camera caps for 4 people` })
         assert.ok(caps.every((e) => e.scaleResolutionDownBy === 2), JSON.stringify(caps))
       }
     } finally {
