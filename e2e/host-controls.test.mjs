@@ -6,7 +6,7 @@ import { io } from 'socket.io-client'
 import { ServerProcess } from './lib/server.mjs'
 import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, openByLink, openLobby } from './lib/browser.mjs'
 import { signJoinToken } from './lib/jwt.mjs'
-import { waitFor } from './lib/wait.mjs'
+import { hookOptions, testOptions, timeouts } from './lib/timeouts.mjs'
 
 const JWT_SECRET = randomBytes(24).toString('hex')
 let server
@@ -19,7 +19,7 @@ const personRow = (page, peerId) => page.locator(`[data-testid=participant][data
 
 async function openPeople(page) {
   if ((await page.getByTestId('participants').count()) === 0) await page.getByTestId('toggle-people').click()
-  await page.getByTestId('participants').waitFor({ timeout: 5000 })
+  await page.getByTestId('participants').waitFor()
 }
 
 /** Opens the host menu and flips one of its switches (`host-lock`, `host-waiting-room`). */
@@ -28,13 +28,13 @@ async function hostSwitch(page, testid) {
   const sw = page.getByTestId(testid)
   const before = await sw.getAttribute('aria-checked')
   await sw.click()
-  await page.locator(`[data-testid=${testid}][aria-checked="${before === 'true' ? 'false' : 'true'}"]`).waitFor({ timeout: 5000 })
+  await page.locator(`[data-testid=${testid}][aria-checked="${before === 'true' ? 'false' : 'true'}"]`).waitFor()
   await page.getByTestId('host-menu').click()
 }
 
 async function confirm(page) {
   await page.getByTestId('confirm-ok').click()
-  await page.getByTestId('confirm-ok').waitFor({ state: 'hidden', timeout: 5000 })
+  await page.getByTestId('confirm-ok').waitFor({ state: 'hidden' })
 }
 
 /** How many requests the server refused with `code` (its /metrics counter). */
@@ -51,7 +51,7 @@ async function rawGuest(roomId, name) {
     socket.once('connect', resolve)
     socket.once('connect_error', reject)
   })
-  const ack = await socket.timeout(5000).emitWithAck('join_room', { room: roomId, name })
+  const ack = await socket.timeout(timeouts.ui).emitWithAck('join_room', { room: roomId, name })
   assert.equal(ack.ok, true, JSON.stringify(ack))
   return socket
 }
@@ -61,14 +61,14 @@ describe('host controls', { concurrency: 1 }, () => {
     server = new ServerProcess({ args: ['--jwt-secret', JWT_SECRET] })
     await server.start()
     browser = await launchBrowser()
-  })
+  }, hookOptions)
 
   after(async () => {
     await browser?.close()
     await server?.dispose()
-  })
+  }, hookOptions)
 
-  it('lock refuses a newcomer; a removed guest sees the removed screen, vanishes elsewhere, and stays out on reload', async () => {
+  it('lock refuses a newcomer; a removed guest sees the removed screen, vanishes elsewhere, and stays out on reload', testOptions, async () => {
     const roomId = room('lock')
     const ps = [
       await joinByLink(browser, server.url, roomId, 'Host'),
@@ -78,12 +78,12 @@ describe('host controls', { concurrency: 1 }, () => {
     try {
       const [a, b, c] = ps
       // Only the host gets host controls, in the header and in the participant list.
-      await a.page.getByTestId('host-menu').waitFor({ timeout: 5000 })
+      await a.page.getByTestId('host-menu').waitFor()
       for (const p of [a, b]) await openPeople(p.page)
-      await personRow(a.page, b.id).getByTestId('kick').waitFor({ timeout: 5000 })
-      await personRow(b.page, c.id).waitFor({ timeout: 5000 })
+      await personRow(a.page, b.id).getByTestId('kick').waitFor()
+      await personRow(b.page, c.id).waitFor()
       // Everyone can see who hosts (the join ack's and new_user's role).
-      await personRow(b.page, a.id).getByTestId('peer-host').waitFor({ timeout: 5000 })
+      await personRow(b.page, a.id).getByTestId('peer-host').waitFor()
       assert.equal(await personRow(b.page, c.id).getByTestId('peer-host').count(), 0)
       assert.equal(await personRow(a.page, c.id).getByTestId('peer-host').count(), 0)
       for (const p of [b, c]) assert.equal(await p.page.getByTestId('host-menu').count(), 0, `${p.name} sees the host menu`)
@@ -91,20 +91,20 @@ describe('host controls', { concurrency: 1 }, () => {
 
       const lockedBefore = await refusals('room_locked')
       await hostSwitch(a.page, 'host-lock')
-      for (const p of ps) await p.page.getByTestId('state-locked').waitFor({ timeout: 5000 })
+      for (const p of ps) await p.page.getByTestId('state-locked').waitFor()
       await personRow(a.page, b.id).getByTestId('kick').click()
       await confirm(a.page)
-      await b.page.getByTestId('removed').waitFor({ timeout: 5000 })
+      await b.page.getByTestId('removed').waitFor()
       assert.match(await b.page.getByTestId('removed').textContent(), /removed/)
-      await tileOf(a.page, b.id).waitFor({ state: 'detached', timeout: 5000 })
-      await tileOf(c.page, b.id).waitFor({ state: 'detached', timeout: 5000 })
+      await tileOf(a.page, b.id).waitFor({ state: 'detached' })
+      await tileOf(c.page, b.id).waitFor({ state: 'detached' })
       assert.equal(await c.page.evaluate((id) => id in window.__confab.peerConnections(), b.id), false)
       // The removed page released its camera and has no call left (no rejoin behind the screen).
       assert.equal(await b.page.evaluate(() => window.__confab === undefined), true)
 
       // Reloading the link (skipLobby=1 joins at once) does not get back into the locked room.
-      await b.page.reload({ timeout: 15_000 })
-      await b.page.locator('[data-testid=join-error][data-code=room_locked]').waitFor({ timeout: 10_000 })
+      await b.page.reload()
+      await b.page.locator('[data-testid=join-error][data-code=room_locked]').waitFor({ timeout: timeouts.join })
       assert.equal(await tileOf(a.page, b.id).count(), 0)
 
       // A newcomer is refused with the locked message too.
@@ -113,7 +113,7 @@ describe('host controls', { concurrency: 1 }, () => {
         await dee.page.getByTestId('name-input').fill('Dee')
         await dee.page.getByTestId('join').click()
         const refused = dee.page.locator('[data-testid=join-error][data-code=room_locked]')
-        await refused.waitFor({ timeout: 10_000 })
+        await refused.waitFor({ timeout: timeouts.join })
         assert.match(await refused.textContent(), /locked/)
         assertNoCspViolations([dee])
       } finally {
@@ -122,24 +122,24 @@ describe('host controls', { concurrency: 1 }, () => {
 
       // Each refused page tried exactly once (a refused skipLobby join must not retry by itself).
       assert.equal(await refusals('room_locked'), lockedBefore + 2)
-      await b.page.locator('[data-testid=join]:not(.ant-btn-loading)').waitFor({ timeout: 5000 })
+      await b.page.locator('[data-testid=join]:not(.ant-btn-loading)').waitFor()
       assertNoCspViolations(ps)
     } finally {
       await closeAll(ps)
     }
   })
 
-  it('ask to mute turns the guest\'s mic off everywhere; a guest\'s own host event is refused; the next host takes over', async () => {
+  it('ask to mute turns the guest\'s mic off everywhere; a guest\'s own host event is refused; the next host takes over', testOptions, async () => {
     const roomId = room('mute')
     const ps = [await joinByLink(browser, server.url, roomId, 'Host'), await joinByLink(browser, server.url, roomId, 'Bo')]
     let mallory
     try {
       const [a, b] = ps
-      await tileOf(a.page, b.id).waitFor({ timeout: 5000 })
+      await tileOf(a.page, b.id).waitFor()
       await openPeople(a.page)
       await personRow(a.page, b.id).getByTestId('ask-mute').click()
-      await b.page.locator('[data-testid=notice][data-notice=mutedByHost]').waitFor({ timeout: 5000 })
-      await b.page.locator('[data-testid=toggle-mic][aria-pressed=false]').waitFor({ timeout: 5000 })
+      await b.page.locator('[data-testid=notice][data-notice=mutedByHost]').waitFor()
+      await b.page.locator('[data-testid=toggle-mic][aria-pressed=false]').waitFor()
       // Really muted: the microphone track Bo sends is disabled.
       assert.deepEqual(
         await b.page.evaluate(() =>
@@ -149,28 +149,28 @@ describe('host controls', { concurrency: 1 }, () => {
         ),
         [false],
       )
-      await tileOf(a.page, b.id).getByTestId('mic-off').waitFor({ timeout: 5000 })
-      await personRow(a.page, b.id).getByTestId('participant-mic-off').waitFor({ timeout: 5000 })
+      await tileOf(a.page, b.id).getByTestId('mic-off').waitFor()
+      await personRow(a.page, b.id).getByTestId('participant-mic-off').waitFor()
       // Bo may unmute again: a request, not a lock.
       await b.page.getByTestId('toggle-mic').click()
-      await tileOf(a.page, b.id).getByTestId('mic-off').waitFor({ state: 'detached', timeout: 5000 })
+      await tileOf(a.page, b.id).getByTestId('mic-off').waitFor({ state: 'detached' })
 
       // A guest emitting host events by hand (here a raw Socket.IO client) is refused and nothing happens.
       mallory = await rawGuest(roomId, 'Mallory')
       for (const [event, payload] of [['kick', { user_id: a.id }], ['lock_room', { locked: true }], ['end_meeting', {}]]) {
-        const ack = await mallory.timeout(5000).emitWithAck(event, payload)
+        const ack = await mallory.timeout(timeouts.ui).emitWithAck(event, payload)
         assert.deepEqual([ack.ok, ack.error?.code], [false, 'forbidden'], `${event}: ${JSON.stringify(ack)}`)
       }
-      await tileOf(b.page, a.id).waitFor({ timeout: 5000 })
+      await tileOf(b.page, a.id).waitFor()
       assert.equal(await a.page.locator('[data-testid=meeting][data-status=joined]').count(), 1)
       assert.equal(await a.page.getByTestId('state-locked').count(), 0)
 
       // The host leaves: the longest-present member (Bo) becomes host and gets the controls.
       await a.page.getByTestId('leave').click()
-      await b.page.locator('[data-testid=notice][data-notice=youAreHost]').waitFor({ timeout: 5000 })
-      await b.page.getByTestId('host-menu').waitFor({ timeout: 5000 })
+      await b.page.locator('[data-testid=notice][data-notice=youAreHost]').waitFor()
+      await b.page.getByTestId('host-menu').waitFor()
       await openPeople(b.page)
-      await b.page.getByTestId('self-host').waitFor({ timeout: 5000 })
+      await b.page.getByTestId('self-host').waitFor()
       assertNoCspViolations(ps)
     } finally {
       mallory?.disconnect()
@@ -178,7 +178,7 @@ describe('host controls', { concurrency: 1 }, () => {
     }
   })
 
-  it('a password set by the host is asked of a newcomer; ending the meeting shows the ended screen on every page', async () => {
+  it('a password set by the host is asked of a newcomer; ending the meeting shows the ended screen on every page', testOptions, async () => {
     const roomId = room('end')
     const ps = [await joinByLink(browser, server.url, roomId, 'Host'), await joinByLink(browser, server.url, roomId, 'Bo')]
     try {
@@ -186,29 +186,29 @@ describe('host controls', { concurrency: 1 }, () => {
       await a.page.getByTestId('host-menu').click()
       await a.page.getByTestId('host-password-input').fill('s3cret pass')
       await a.page.getByTestId('host-password-set').click()
-      for (const p of ps) await p.page.getByTestId('state-password').waitFor({ timeout: 5000 })
+      for (const p of ps) await p.page.getByTestId('state-password').waitFor()
       await a.page.getByTestId('host-menu').click()
 
       const cy = await openByLink(browser, server.url, roomId, 'Cy')
       cy.name = 'Cy'
       ps.push(cy)
-      await cy.page.locator('[data-testid=join-error][data-code=password_required]').waitFor({ timeout: 10_000 })
+      await cy.page.locator('[data-testid=join-error][data-code=password_required]').waitFor({ timeout: timeouts.join })
       await cy.page.getByTestId('password-input').fill('wrong')
       await cy.page.getByTestId('join').click()
-      await cy.page.locator('[data-testid=join-error][data-code=wrong_password]').waitFor({ timeout: 10_000 })
+      await cy.page.locator('[data-testid=join-error][data-code=wrong_password]').waitFor({ timeout: timeouts.join })
       await cy.page.getByTestId('password-input').fill('s3cret pass')
       await cy.page.getByTestId('join').click()
-      await cy.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
-      await cy.page.getByTestId('state-password').waitFor({ timeout: 5000 })
+      await cy.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: timeouts.join })
+      await cy.page.getByTestId('state-password').waitFor()
 
       await a.page.getByTestId('host-menu').click()
       await a.page.getByTestId('host-password-clear').click()
-      for (const p of ps) await p.page.getByTestId('state-password').waitFor({ state: 'detached', timeout: 5000 })
+      for (const p of ps) await p.page.getByTestId('state-password').waitFor({ state: 'detached' })
 
       await a.page.getByTestId('host-end').click()
       await confirm(a.page)
       for (const p of ps) {
-        await p.page.getByTestId('ended').waitFor({ timeout: 5000 })
+        await p.page.getByTestId('ended').waitFor()
         assert.match(await p.page.getByTestId('ended').textContent(), /ended the meeting/)
         assert.equal(await p.page.evaluate(() => window.__confab === undefined), true, `${p.name} still has a call`)
       }
@@ -218,7 +218,7 @@ describe('host controls', { concurrency: 1 }, () => {
     }
   })
 
-  it('join tokens: a host token passes the lock, an expired or foreign token is explained, a removed token stays out', async () => {
+  it('join tokens: a host token passes the lock, an expired or foreign token is explained, a removed token stays out', testOptions, async () => {
     const roomId = room('token')
     const a = await joinByLink(browser, server.url, roomId, 'Host')
     const ps = [a]
@@ -230,7 +230,7 @@ describe('host controls', { concurrency: 1 }, () => {
       ps.push(boss)
       // The token's name is used, and its role: Boss is a host too.
       assert.equal(await tileOf(a.page, boss.id).getAttribute('data-label'), 'Boss')
-      await boss.page.getByTestId('host-menu').waitFor({ timeout: 5000 })
+      await boss.page.getByTestId('host-menu').waitFor()
 
       const cases = [
         ['token_expired', signJoinToken(JWT_SECRET, { room: roomId, name: 'Late', exp: Math.floor(Date.now() / 1000) - 60 }), /expired/],
@@ -242,7 +242,7 @@ describe('host controls', { concurrency: 1 }, () => {
         const p = await openByLink(browser, server.url, roomId, '', { query: { token } })
         try {
           const err = p.page.locator(`[data-testid=join-error][data-code=${code}]`)
-          await err.waitFor({ timeout: 10_000 })
+          await err.waitFor({ timeout: timeouts.join })
           assert.match(await err.textContent(), text)
           assertNoCspViolations([p])
         } finally {
@@ -252,17 +252,17 @@ describe('host controls', { concurrency: 1 }, () => {
 
       // A guest token passes the password, not the lock: unlock, remove its bearer, and it stays out.
       await hostSwitch(a.page, 'host-lock')
-      await a.page.getByTestId('state-locked').waitFor({ state: 'detached', timeout: 5000 })
+      await a.page.getByTestId('state-locked').waitFor({ state: 'detached' })
       const guestToken = signJoinToken(JWT_SECRET, { room: roomId, name: 'Tok' })
       const tok = await joinByLink(browser, server.url, roomId, '', { query: { token: guestToken } })
       ps.push(tok)
       await openPeople(a.page)
       await personRow(a.page, tok.id).getByTestId('kick').click()
       await confirm(a.page)
-      await tok.page.getByTestId('removed').waitFor({ timeout: 5000 })
-      await tok.page.reload({ timeout: 15_000 })
+      await tok.page.getByTestId('removed').waitFor()
+      await tok.page.reload()
       const err = tok.page.locator('[data-testid=join-error][data-code=removed]')
-      await err.waitFor({ timeout: 10_000 })
+      await err.waitFor({ timeout: timeouts.join })
       assert.match(await err.textContent(), /removed/)
       assertNoCspViolations(ps)
     } finally {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { ServerProcess } from './lib/server.mjs'
 import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, newPage } from './lib/browser.mjs'
 import { expectMediaFrom } from './lib/media.mjs'
+import { hookOptions, testOptions, timeouts } from './lib/timeouts.mjs'
 import { TurnServer, turnCredential } from './lib/turn.mjs'
 import { waitFor } from './lib/wait.mjs'
 
@@ -36,7 +37,7 @@ function selectedPairs(page) {
 }
 
 /** Gathers ICE candidates in the page with only the given TURN server, relay policy, and a deadline. */
-function gatherWithTurn(page, server, timeoutMs = 15_000) {
+function gatherWithTurn(page, server, timeoutMs = timeouts.media) {
   return page.evaluate(async ({ server, timeoutMs }) => {
     const pc = new RTCPeerConnection({ iceServers: [server], iceTransportPolicy: 'relay' })
     const candidates = []
@@ -66,15 +67,15 @@ describe('TURN relay', { concurrency: 1 }, () => {
     server = new ServerProcess({ args: ['--turn-url', turn.url, '--turn-secret', turn.secret] })
     await server.start()
     browser = await launchBrowser()
-  })
+  }, hookOptions)
 
   after(async () => {
     await browser?.close()
     await server?.dispose()
     await turn?.stop()
-  })
+  }, hookOptions)
 
-  it('with relay=1 two pages exchange media both ways over a relayed candidate pair', async () => {
+  it('with relay=1 two pages exchange media both ways over a relayed candidate pair', testOptions, async () => {
     const roomId = room('relay')
     const ps = [
       await joinByLink(browser, server.url, roomId, 'Ada', { query: { relay: '1' } }),
@@ -92,7 +93,7 @@ describe('TURN relay', { concurrency: 1 }, () => {
         const pairs = await waitFor(async () => {
           const s = await selectedPairs(p.page)
           return s[other.id] ? s : null
-        }, { timeoutMs: 10_000, what: `${p.name}: a selected candidate pair` })
+        }, { timeoutMs: timeouts.media, what: `${p.name}: a selected candidate pair` })
         assert.deepEqual(pairs[other.id], { local: 'relay', remote: 'relay', localAddress: '127.0.0.1', policy: 'relay' }, `${p.name}: ${JSON.stringify(pairs)}`)
       }
       assertNoCspViolations(ps)
@@ -102,10 +103,10 @@ describe('TURN relay', { concurrency: 1 }, () => {
     }
   })
 
-  it('coturn refuses an expired TURN credential (no relay candidate) and accepts a valid one', async () => {
+  it('coturn refuses an expired TURN credential (no relay candidate) and accepts a valid one', testOptions, async () => {
     const p = await newPage(browser)
     try {
-      await p.page.goto(server.url, { timeout: 15_000 })
+      await p.page.goto(server.url)
       const now = Math.floor(Date.now() / 1000)
       const expired = await gatherWithTurn(p.page, { urls: turn.url, ...turnCredential(turn.secret, now - 60) })
       assert.equal(expired.completed, true, 'gathering completes with an expired credential')

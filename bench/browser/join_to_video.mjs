@@ -13,15 +13,12 @@
 // arrived), `videoAt` = every remote camera <video> has its first frame (videoWidth > 0). Per run:
 //   join_to_video_ms = max(videoAt) - max(joinedAt)   (from the last join to the last first frame)
 //   open_to_video_ms = max(videoAt) - the moment the pages started loading
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { chromium } from 'playwright-core'
+import { ServerProcess, repoRoot as root } from '../../tests/lib/server.mjs'
 
-const root = resolve(import.meta.dirname, '../..')
 const serverBin = resolve(root, process.env.CONFAB_SERVER ?? 'build/bench-server/app/confab-server')
-const webRoot = resolve(root, 'web/dist')
 const runs = Number(process.env.RUNS ?? 5)
 const sizes = (process.env.SIZES ?? '2,3,4').split(',').map(Number)
 const runTimeoutMs = 30_000
@@ -38,26 +35,6 @@ const CHROMIUM_ARGS = [
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
 ]
-
-function startServer(dataDir) {
-  return new Promise((res, rej) => {
-    const proc = spawn(serverBin, ['--host', '127.0.0.1', '--port', '0', '--web-root', webRoot, '--data-dir', dataDir,
-      '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let log = ''
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${log}`)), 15_000)
-    const onData = (d) => {
-      log += d.toString()
-      const m = log.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)
-      if (m) {
-        clearTimeout(timer)
-        res({ proc, url: `http://127.0.0.1:${m[1]}` })
-      }
-    }
-    proc.stdout.on('data', onData)
-    proc.stderr.on('data', onData)
-    proc.once('exit', (code) => rej(new Error(`server exited with ${code}:\n${log}`)))
-  })
-}
 
 // Runs in every page before the app; records when it joined and when all remote video plays.
 // A remote camera <video> has a videoWidth once its first frame is decoded and delivered to it.
@@ -113,9 +90,8 @@ const median = (xs) => {
 
 async function main() {
   if (!existsSync(serverBin)) throw new Error(`no server at ${serverBin} (bench/run.sh builds it)`)
-  if (!existsSync(join(webRoot, 'index.html'))) throw new Error('web/dist is missing: npm run build -w web')
-  const dataDir = mkdtempSync(join(tmpdir(), 'confab-bench-browser-'))
-  const { proc, url } = await startServer(dataDir)
+  const server = await new ServerProcess({ binary: serverBin, requireWebApp: true }).start()
+  const url = server.url
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
   const result = { benchmark: 'browser-join-to-video', runs, sizes: {} }
   try {
@@ -133,8 +109,7 @@ async function main() {
     }
   } finally {
     await browser.close().catch(() => {})
-    proc.kill('SIGTERM')
-    rmSync(dataDir, { recursive: true, force: true })
+    await server.dispose()
   }
   console.log(JSON.stringify(result))
   const lines = ['| participants | join → all remote video decoding (median ms) | page open → all video (median ms) | runs (join → video, ms) |', '|---|---|---|---|']

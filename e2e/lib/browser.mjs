@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core; one context per participant.
 import { chromium } from 'playwright-core'
-import { waitFor } from './wait.mjs'
+import { timeouts } from './timeouts.mjs'
+import { budget, waitFor } from './wait.mjs'
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -26,11 +27,22 @@ export function launchBrowser() {
 }
 
 /**
+ * A browser context with the e2e budgets as Playwright's defaults: every action and locator wait
+ * (ui) and every navigation (load) that does not name its own timeout.
+ */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options)
+  context.setDefaultTimeout(timeouts.ui)
+  context.setDefaultNavigationTimeout(timeouts.load)
+  return context
+}
+
+/**
  * A new context and page that records page errors and Content Security Policy violations
  * (`csp`: the server sends a strict CSP; the app must not need inline scripts or eval).
  */
 export async function newPage(browser, { viewport = { width: 1280, height: 720 }, locale = 'en-US', init } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, locale })
+  const context = await newContext(browser, { viewport, acceptDownloads: true, locale })
   if (init) await context.addInitScript(init)
   const page = await context.newPage()
   const errors = []
@@ -73,14 +85,14 @@ export function slowPollingOnly(delayMs) {
 /** Opens a room by link (joining at once) without waiting for the outcome (waiting room, refusal). */
 export async function openByLink(browser, baseUrl, room, name, { viewport, query, init } = {}) {
   const p = await newPage(browser, { viewport, init })
-  await p.page.goto(roomLink(baseUrl, room, name, query), { timeout: 15_000 })
+  await p.page.goto(roomLink(baseUrl, room, name, query), { timeout: timeouts.load })
   return { name, ...p }
 }
 
 /** Opens a room by link with `skipLobby=1` and waits until the page has joined. */
 export async function joinByLink(browser, baseUrl, room, name, { viewport, query, init } = {}) {
   const p = await openByLink(browser, baseUrl, room, name, { viewport, query, init })
-  await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: 15_000 })
+  await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: timeouts.join })
   const id = await selfId(p.page)
   return { ...p, id }
 }
@@ -88,13 +100,24 @@ export async function joinByLink(browser, baseUrl, room, name, { viewport, query
 /** Opens a room's lobby without joining; `init` runs in the page before the app (e.g. to break getUserMedia). */
 export async function openLobby(browser, baseUrl, room, { viewport = { width: 1280, height: 720 }, init, locale = 'en-US' } = {}) {
   const p = await newPage(browser, { viewport, init, locale })
-  await p.page.goto(`${baseUrl}/r/${room}`, { timeout: 15_000 })
-  await p.page.getByTestId('lobby').waitFor({ timeout: 10_000 })
+  await p.page.goto(`${baseUrl}/r/${room}`, { timeout: timeouts.load })
+  await p.page.getByTestId('lobby').waitFor({ timeout: timeouts.load })
   return p
 }
 
-export async function selfId(page) {
-  return waitFor(() => page.evaluate(() => window.__confab?.selfId() || null), { timeoutMs: 5000, what: 'self id' })
+export async function selfId(page, timeoutMs = timeouts.ui) {
+  return waitFor(() => page.evaluate(() => window.__confab?.selfId() || null), { timeoutMs, what: 'self id' })
+}
+
+/** After a server restart: the page is back in its meeting, without the banner, under a new id. */
+export async function rejoined(p, oldIds) {
+  const b = budget(timeouts.reconnect)
+  await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: b.left() })
+  await p.page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: b.left() })
+  return waitFor(async () => {
+    const id = await selfId(p.page, b.left())
+    return id && !oldIds.includes(id) ? id : null
+  }, { timeoutMs: b.left(), what: `${p.name}: new socket id` })
 }
 
 export async function closeAll(participants) {

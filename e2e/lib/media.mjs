@@ -1,5 +1,6 @@
 // Reads WebRTC stats through the page's debug hook (window.__confab, see web/README.md).
-import { waitFor } from './wait.mjs'
+import { timeouts } from './timeouts.mjs'
+import { budget, waitFor } from './wait.mjs'
 
 /**
  * Per remote peer: decoded video frames and received audio packets, summed over its streams
@@ -26,20 +27,22 @@ export function inboundStats(page) {
 
 /**
  * Waits until the page receives video and audio from exactly `peerIds`, then checks that both
- * counters keep rising over a further interval (media flows, not a single burst).
+ * counters keep rising over a further interval (media flows, not a single burst). Both steps
+ * share one budget (default: media).
  */
-export async function expectMediaFrom(page, peerIds, { timeoutMs = 20_000, label = 'page' } = {}) {
+export async function expectMediaFrom(page, peerIds, { timeoutMs = timeouts.media, label = 'page' } = {}) {
+  const b = budget(timeoutMs)
   const ok = (s) => peerIds.every((id) => s[id] && s[id].framesDecoded > 0 && s[id].audioPackets > 0)
   const first = await waitFor(async () => {
     const s = await inboundStats(page)
     return ok(s) ? s : null
-  }, { timeoutMs, what: `${label}: video and audio from ${peerIds.join(', ')}` })
+  }, { timeoutMs: b.left(), what: `${label}: video and audio from ${peerIds.join(', ')}` })
   await waitFor(async () => {
     const s = await inboundStats(page)
     return peerIds.every(
       (id) => s[id].framesDecoded > first[id].framesDecoded + 10 && s[id].audioPackets > first[id].audioPackets + 10,
     )
-  }, { timeoutMs, what: `${label}: rising frames and packets from ${peerIds.join(', ')}` })
+  }, { timeoutMs: b.left(), what: `${label}: rising frames and packets from ${peerIds.join(', ')}` })
 }
 
 export async function remoteVideoCount(page) {

@@ -3,10 +3,22 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './server.mjs'
+import { timeouts } from './timeouts.mjs'
+
+/** A TCP port nobody listens on right now (coturn takes its port as a flag). */
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer()
+    s.once('error', rej)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => res(port))
+    })
+  })
+}
 
 export function turnserverBinary() {
   const r = spawnSync('sh', ['-c', 'command -v turnserver'], { encoding: 'utf8' })
@@ -28,7 +40,7 @@ function tcpReachable(port) {
     }
     s.once('connect', () => done(true))
     s.once('error', () => done(false))
-    s.setTimeout(500, () => done(false))
+    s.setTimeout(500, () => done(false))  // one probe; start() retries until its deadline
   })
 }
 
@@ -46,7 +58,7 @@ export class TurnServer {
     return `turn:127.0.0.1:${this.port}?transport=udp`
   }
 
-  async start({ timeoutMs = 10_000 } = {}) {
+  async start({ timeoutMs = timeouts.load } = {}) {
     const bin = turnserverBinary()
     if (!bin) throw new Error('turnserver (coturn) is not installed: run scripts/setup.sh')
     this.port = await freePort()
@@ -88,7 +100,7 @@ export class TurnServer {
     }
   }
 
-  async stop(timeoutMs = 5000) {
+  async stop(timeoutMs = timeouts.ui) {
     const p = this.proc
     this.proc = null
     if (p && p.exitCode === null && p.signalCode === null) {

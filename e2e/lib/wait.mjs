@@ -1,5 +1,7 @@
-/** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 200, what = 'condition' } = {}) {
+import { timeouts } from './timeouts.mjs'
+
+/** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs` (default: the ui budget). */
+export async function waitFor(fn, { timeoutMs = timeouts.ui, intervalMs = 200, what = 'condition' } = {}) {
   const deadline = Date.now() + timeoutMs
   let last
   for (;;) {
@@ -16,4 +18,14 @@ export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 200, what =
     }
     await new Promise((r) => setTimeout(r, intervalMs))
   }
+}
+
+/**
+ * A budget shared by the steps of one operation (e.g. a page rejoining: joined, banner gone,
+ * new id): `left()` is what the next step may still take (at least 1 ms: 0 would mean no
+ * timeout to Playwright).
+ */
+export function budget(ms) {
+  const end = Date.now() + ms
+  return { ms, left: () => Math.max(1, end - Date.now()) }
 }

@@ -132,16 +132,11 @@ PollAbort Server::handle_http(HttpRequest request, PollResponder respond) {
   return {};
 }
 
+// A known session that cannot take this upgrade (already upgraded, or probing another
+// WebSocket) is not refused here: as the reference server does, the upgrade is accepted
+// and open_websocket closes that socket, leaving the session's own transport untouched.
 std::optional<HttpResponse> Server::check_websocket(const HttpRequest& request) const {
-  if (auto error = validate(request, "websocket")) return error;
-  auto sid = request.query.find("sid");
-  if (sid != request.query.end()) {
-    auto session = find(sid->second);
-    if (session->transport() != TransportKind::polling || session->upgrading()) {
-      return HttpResponse::error(400, 3, "Bad request");
-    }
-  }
-  return std::nullopt;
+  return validate(request, "websocket");
 }
 
 std::shared_ptr<WsHandler> Server::open_websocket(const HttpRequest& request,

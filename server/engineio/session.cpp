@@ -141,7 +141,7 @@ void Session::on_poll(PollResponder respond) {
       respond(HttpResponse::text(encode_payload(batch)));
       return;
     }
-    batch.push_back(Packet::of(PacketType::close));
+    batch.push_back(Packet::of(closing_packet_));
     respond(HttpResponse::text(encode_payload(batch)));
     release();
     return;
@@ -258,7 +258,14 @@ void Session::handle_packet(Packet p) {
       if (listener_) listener_->on_message(p.data, p.binary);
       break;
     case PacketType::close:
-      finish_close("transport close", Packet::of(PacketType::noop));
+      queue_.clear();  // the client is going: only a noop ends its last poll
+      // A GET sent with this POST may not have arrived yet: like the reference server,
+      // answer it with a noop rather than a 400 for a session it just saw open.
+      if (transport_ == TransportKind::polling && !pending_poll_) {
+        hold_close("transport close", PacketType::noop);
+      } else {
+        finish_close("transport close", Packet::of(PacketType::noop));
+      }
       break;
     case PacketType::open:
     case PacketType::upgrade:
@@ -298,18 +305,25 @@ void Session::close(std::string_view reason) {
   const bool polling = transport_ == TransportKind::polling;
   if (polling && !pending_poll_ && !queue_.empty()) {
     // Keep the session a little so that the next GET still carries what is queued.
-    state_ = State::closing;
-    if (probe_) probe_->close();
-    probe_.reset();
-    timer_.expires_after(config_.ping_timeout);
-    timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-      if (auto s = weak.lock(); s && !ec) s->on_timer(false);
-    });
-    if (auto listener = std::move(listener_)) listener->on_close(reason);
+    hold_close(reason, PacketType::close);
     return;
   }
   if (!polling && ws_) ws_->send(encode_text(Packet::of(PacketType::close)), false);
   finish_close(reason, Packet::of(PacketType::close));
+}
+
+// Closed for the layer above; the next GET gets what is queued and `last`, then the session
+// goes (or after pingTimeout without one).
+void Session::hold_close(std::string_view reason, PacketType last) {
+  state_ = State::closing;
+  closing_packet_ = last;
+  if (probe_) probe_->close();
+  probe_.reset();
+  timer_.expires_after(config_.ping_timeout);
+  timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (auto s = weak.lock(); s && !ec) s->on_timer(false);
+  });
+  if (auto listener = std::move(listener_)) listener->on_close(reason);
 }
 
 void Session::finish_close(std::string_view reason, std::optional<Packet> last_poll_packet) {

@@ -83,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_packet(Packet p);
   void schedule_ping();
   void on_timer(bool ping_phase);
+  void hold_close(std::string_view reason, PacketType last);
   void finish_close(std::string_view reason, std::optional<Packet> last_poll_packet);
   void release();
 
@@ -93,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpRequest handshake_;
   ClosedFn on_closed_;
   State state_ = State::open;
+  PacketType closing_packet_ = PacketType::close;  // ends the last poll of a held close
 
   std::unique_ptr<SessionListener> listener_;
   std::vector<Packet> queue_;

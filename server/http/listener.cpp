@@ -2,6 +2,7 @@
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
+#include <string>
 
 #include "http/http_connection.hpp"
 
@@ -55,9 +56,11 @@ void Listener::accept() {
 
 // Over the per-address limit: a short answer, then the socket closes.
 void Listener::refuse(tcp::socket socket) {
-  static constexpr std::string_view kTooMany =
+  static constexpr std::string_view kBody = "Too many connections from your address\n";
+  static const std::string kTooMany =
       "HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\n"
-      "Content-Length: 33\r\n\r\nToo many connections from your address\n";
+      "Content-Length: " +
+      std::to_string(kBody.size()) + "\r\n\r\n" + std::string(kBody);
   auto owned = std::make_shared<tcp::socket>(std::move(socket));
   boost::asio::async_write(*owned, boost::asio::buffer(kTooMany), [owned](boost::system::error_code, std::size_t) {
     boost::system::error_code ignored;

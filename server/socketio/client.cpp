@@ -7,18 +7,21 @@
 namespace confab::socketio {
 
 Client::Client(Server& server, engineio::Session& session)
-    : server_(server),
-      session_(session),
-      decoder_(server.options().max_attachments),
-      connect_timer_(std::make_unique<boost::asio::steady_timer>(server.io())) {
+    : server_(server), session_(session), decoder_(server.options().max_attachments) {
   if (server.options().max_messages_per_second > 0) {
     rate_.emplace(
         server.options().max_messages_per_second,
         std::max(server.options().message_burst, server.options().max_messages_per_second));
   }
-  connect_timer_->expires_after(server.options().connect_timeout);
-  // The timer goes at the first CONNECT or with the client; an aborted wait returns before
-  // touching `this`.
+  arm_connect_timer();
+}
+
+// A connection in no namespace (new, or left the last one) closes unless one is joined in
+// time. The timer goes at the next CONNECT or with the client; an aborted wait returns
+// before touching `this`.
+void Client::arm_connect_timer() {
+  connect_timer_ = std::make_unique<boost::asio::steady_timer>(server_.io());
+  connect_timer_->expires_after(server_.options().connect_timeout);
   connect_timer_->async_wait([this](boost::system::error_code ec) {
     if (!ec && sockets_.empty()) close("connect timeout");
   });
@@ -151,7 +154,8 @@ void Client::remove(Socket& socket, std::string_view reason) {
   auto keep = std::move(*it);
   sockets_.erase(it);
   keep->on_closed(reason);
-  if (sockets_.empty()) close(reason);  // may destroy this client: nothing after it
+  // The connection stays, as with the reference server: the client may connect again.
+  if (sockets_.empty()) arm_connect_timer();
 }
 
 void Client::close(std::string_view reason) {

@@ -27,7 +27,8 @@ class Client final : public engineio::SessionListener {
 
   engineio::Session& session() { return session_; }
   void send(const Encoded& packet);
-  // A socket left its namespace; the connection closes with the last one.
+  // A socket left its namespace; without any left, the connection closes unless the client
+  // connects again within the connect timeout.
   void remove(Socket& socket, std::string_view reason);
   void close(std::string_view reason);
 
@@ -36,13 +37,14 @@ class Client final : public engineio::SessionListener {
   void on_packet(Packet packet);
   void connect(Packet& packet);
   Socket* find(std::string_view nsp) const;
+  void arm_connect_timer();
 
   Server& server_;
   engineio::Session& session_;
   Decoder decoder_;
   std::vector<std::shared_ptr<Socket>> sockets_;
   std::optional<TokenBucket> rate_;
-  std::unique_ptr<boost::asio::steady_timer> connect_timer_;  // until the first CONNECT
+  std::unique_ptr<boost::asio::steady_timer> connect_timer_;  // while in no namespace
 };
 
 }  // namespace confab::socketio

@@ -162,6 +162,27 @@ TEST_F(EngineTest, ClientCloseAnswersHeldPollWithNoop) {
   EXPECT_EQ(call("GET", q(sid)).status, 400);
 }
 
+// The close POST handled before the GET sent with it: that GET still gets a noop, later ones 400.
+TEST_F(EngineTest, ClientCloseBeforePollAnswersNextPollWithNoop) {
+  auto sid = open_polling();
+  server.find(sid)->send("unsent");
+  EXPECT_EQ(call("POST", q(sid), "1").body, "ok");
+  EXPECT_EQ(close_reason, "transport close");  // the layer above is told at once
+  auto poll = call("GET", q(sid));
+  EXPECT_EQ(poll.status, 200);
+  EXPECT_EQ(poll.body, "6");
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+  EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, ClientCloseWithoutPollGoesAfterPingTimeout) {
+  auto sid = open_polling();
+  EXPECT_EQ(call("POST", q(sid), "1").body, "ok");
+  EXPECT_EQ(call("POST", q(sid), "4late").body, "ok");  // ignored: the session is closing
+  ASSERT_TRUE(run_until([&] { return server.session_count() == 0; }));
+  EXPECT_EQ(call("GET", q(sid)).status, 400);
+}
+
 TEST_F(EngineTest, ServerCloseDeliversQueuedPacketsThenClose) {
   auto sid = open_polling();
   auto session = server.find(sid);
@@ -235,12 +256,36 @@ TEST_F(EngineTest, UpgradeFromPollingToWebSocket) {
   EXPECT_EQ(ws->frames[1].first, "4queued");
   handler->on_frame("4hello", false);
   EXPECT_EQ(ws->frames.back().first, "4hello");
-  // Polling and a second WebSocket are refused after the upgrade; the session lives on.
+  // Polling is refused after the upgrade. A second WebSocket is accepted (as the reference
+  // server does) and closed at once; the session and its WebSocket live on.
   EXPECT_EQ(call("GET", q(sid)).status, 400);
-  EXPECT_TRUE(server.check_websocket(req));
+  ASSERT_FALSE(server.check_websocket(req));
+  auto second = std::make_shared<FakeWs>();
+  EXPECT_FALSE(server.open_websocket(req, second));
+  EXPECT_TRUE(second->closed);
+  EXPECT_TRUE(second->frames.empty());
   EXPECT_EQ(server.session_count(), 1u);
+  EXPECT_FALSE(ws->closed);
+  handler->on_frame("4again", false);
+  EXPECT_EQ(ws->frames.back().first, "4again");
   handler->on_close();
   EXPECT_EQ(server.session_count(), 0u);
+}
+
+TEST_F(EngineTest, SecondProbeDuringUpgradeIsClosedAndFirstGoesOn) {
+  auto sid = open_polling();
+  auto req = request("GET", "EIO=4&transport=websocket&sid=" + sid);
+  auto ws = std::make_shared<FakeWs>();
+  auto handler = server.open_websocket(req, ws);
+  handler->on_frame("2probe", false);
+  ASSERT_FALSE(server.check_websocket(req));
+  auto second = std::make_shared<FakeWs>();
+  EXPECT_FALSE(server.open_websocket(req, second));
+  EXPECT_TRUE(second->closed);
+  handler->on_frame("5", false);
+  handler->on_frame("4hello", false);
+  EXPECT_EQ(ws->frames.back().first, "4hello");
+  EXPECT_FALSE(ws->closed);
 }
 
 TEST_F(EngineTest, ClosedProbeLeavesPollingSessionUsable) {

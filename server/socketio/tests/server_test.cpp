@@ -134,11 +134,22 @@ TEST_F(SioTest, EchoesBinaryAttachments) {
   EXPECT_EQ(f[6].first, R"(462-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
 }
 
-TEST_F(SioTest, DisconnectFromLastNamespaceClosesConnection) {
+// As with the reference server, leaving the last namespace keeps the connection: the client
+// may connect again; if it does not within the connect timeout (100 ms here), it is closed.
+TEST_F(SioTest, DisconnectFromLastNamespaceKeepsConnectionUntilConnectTimeout) {
   Conn c = connected();
   c.text("1");
-  EXPECT_TRUE(c.ws->closed);
+  EXPECT_FALSE(c.ws->closed);
   EXPECT_EQ(reasons, std::vector<std::string>{"client namespace disconnect"});
+  EXPECT_EQ(sio.of("/").size(), 0u);
+  c.text("0");
+  EXPECT_TRUE(c.last().starts_with("42[\"auth\""));
+  EXPECT_EQ(sio.of("/").size(), 1u);
+  c.text("1");
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!c.ws->closed && std::chrono::steady_clock::now() < deadline) io.run_one_for(5ms);
+  EXPECT_TRUE(c.ws->closed);
+  EXPECT_EQ(reasons.size(), 2u);
 }
 
 TEST_F(SioTest, DisconnectFromCustomNamespaceKeepsMain) {

@@ -199,7 +199,19 @@ describe('Engine.IO v4', () => {
     await closedWithin(ws);
   });
 
-  test('upgrade from polling to WebSocket, then polling and a second WebSocket are refused', async () => {
+  test('close over polling handled before the poll sent with it: that poll gets a noop, later ones 400', async () => {
+    // The test suite sends both at once; here the POST is made to arrive first.
+    const sid = await initLongPollingSession();
+    const close = await fetch(eio(`&sid=${sid}`), { method: 'post', body: '1' });
+    assert.equal(close.status, 200);
+    assert.equal(await close.text(), 'ok');
+    const poll = await fetch(eio(`&sid=${sid}`));
+    assert.equal(poll.status, 200);
+    assert.equal(await poll.text(), '6');
+    assert.equal((await fetch(eio(`&sid=${sid}`))).status, 400);
+  });
+
+  test('upgrade from polling to WebSocket, then polling is refused and a second WebSocket closed', async () => {
     const sid = await initLongPollingSession();
     const ws = openWs(`${WS_URL}/engine.io/?EIO=4&transport=websocket&sid=${sid}`);
     assert.equal(await ws.opened, true);
@@ -211,7 +223,9 @@ describe('Engine.IO v4', () => {
     ws.send('4hello');
     assert.equal(await ws.nextNonPing(), '4hello');
     assert.equal((await fetch(eio(`&sid=${sid}`))).status, 400);
+    // As the reference server: the upgrade is accepted (no HTTP 400), then that socket closed.
     const second = openWs(`${WS_URL}/engine.io/?EIO=4&transport=websocket&sid=${sid}`);
+    assert.equal(await second.opened, true);
     await closedWithin(second);
     ws.send('4still');
     assert.equal(await ws.nextNonPing(), '4still');
@@ -261,10 +275,15 @@ describe('Socket.IO v5', () => {
     await closedWithin(bad);
   });
 
-  test('disconnects from the main namespace and from a custom one', async () => {
+  test('disconnects from the main namespace (the connection stays) and from a custom one', async () => {
     const ws = await initSocketIO();
     ws.send('41');
-    await closedWithin(ws);
+    // The Engine.IO connection stays open: its next packet is the heartbeat's ping.
+    assert.equal(await ws.next(), '2');
+    ws.send('3');
+    ws.send('40');
+    assert.ok((await ws.nextNonPing()).startsWith('40{"sid":'));
+    ws.close();
     const ws2 = await initSocketIO();
     ws2.send('40/custom');
     await ws2.nextNonPing();

@@ -1,67 +1,8 @@
-// Starts the real server binaries and gives socket.io-client helpers with timeouts.
-import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// Starts the real server binaries (tests/lib/server.mjs) and gives socket.io-client helpers
+// with timeouts.
 import { io } from 'socket.io-client';
 
-const root = resolve(import.meta.dirname, '../../..');
-export const serverBinary = process.env.CONFAB_SERVER ?? join(root, 'build/release/app/confab-server');
-export const conformanceBinary =
-  process.env.CONFAB_CONFORMANCE ?? join(root, 'build/release/app/confab-conformance');
-
-function waitForPort(child, name) {
-  return new Promise((resolvePort, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 10_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = /listening on (https?):\/\/[^\s:]+:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolvePort({ scheme: m[1], port: Number(m[2]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}: ${output}`));
-    });
-  });
-}
-
-async function launch(binary, args, name) {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const { scheme, port } = await waitForPort(child, name);
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  return {
-    port,
-    url: `${scheme}://127.0.0.1:${port}`,
-    child,
-    exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-// confab-server on a free port with a fresh (or given) data directory.
-export async function startServer({ dataDir, port = 0, args = [] } = {}) {
-  dataDir ??= await mkdtemp(join(tmpdir(), 'confab-test-'));
-  const server = await launch(
-    serverBinary,
-    ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--log-level', 'info',
-      '--web-root', join(root, 'web/dist'), ...args],
-    'confab-server',
-  );
-  return { ...server, dataDir };
-}
-
-export function startConformance() {
-  return launch(conformanceBinary, ['--host', '127.0.0.1', '--port', '0'], 'confab-conformance');
-}
+export { conformanceBinary, serverBinary, startConformance, startServer } from '../../../tests/lib/server.mjs';
 
 export const transportModes = {
   'polling then upgrade': { transports: ['polling', 'websocket'] },
