@@ -365,7 +365,7 @@ describe('/metrics (issue 12, item 14)', () => {
   });
 
   test('a malformed --metrics-listen is refused at start', async () => {
-    await assert.rejects(startServer({ args: ['--metrics-listen', 'nowhere'] }), /exited with/);
+    await assert.rejects(startServer({ args: ['--metrics-listen', 'nowhere'] }), /exited/);
   });
 });
 
