@@ -2,21 +2,21 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { ServerProcess } from './lib/server.mjs'
-import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, selfId } from './lib/browser.mjs'
+import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, rejoined } from './lib/browser.mjs'
 import { sfuPageInit } from './lib/capture.mjs'
 import { expectMediaFrom, inboundStats } from './lib/media.mjs'
+import { hookOptions, testOptions, timeouts } from './lib/timeouts.mjs'
 import { TurnServer } from './lib/turn.mjs'
 import { waitFor } from './lib/wait.mjs'
 
-// Budgets for a slow day (a loaded 2-core machine can be 5x slower than a quiet one); every
-// wait ends as soon as its condition holds.
-const MEDIA_MS = 120_000
-const UI_MS = 30_000
+const MEDIA_MS = timeouts.media
+const UI_MS = timeouts.ui
 
 let browser
 let roomSeq = 0
 const room = (tag) => `e2e-sfu-${tag}-${process.pid}-${++roomSeq}`
-const viewport = { width: 640, height: 480 }
+// Wide enough for a page of 9 tiles: every camera is on screen, so every video is consumed.
+const viewport = { width: 1280, height: 720 }
 
 async function join(server, roomId, name, query) {
   return joinByLink(browser, server.url, roomId, name, { viewport, init: sfuPageInit, query })
@@ -48,7 +48,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
   let sfuOnly  // every room on the SFU
   let mixed  // the default: mesh up to 4, SFU from the 5th
 
-  before(async () => {
+  before(hookOptions, async () => {
     sfuOnly = new ServerProcess({ args: ['--mesh-max', '0'] })
     mixed = new ServerProcess()
     await sfuOnly.start()
@@ -56,13 +56,13 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     browser = await launchBrowser()
   })
 
-  after(async () => {
+  after(hookOptions, async () => {
     await browser?.close()
     await sfuOnly?.dispose()
     await mixed?.dispose()
   })
 
-  it('(a) six people: each page decodes five videos and five audio streams over at most two peer connections', async () => {
+  it('(a) six people: each page decodes five videos and five audio streams over at most two peer connections', testOptions, async () => {
     const ps = await joinAll(sfuOnly, room('six'), ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'])
     try {
       for (const p of ps) assert.equal(await mode(p.page), 'sfu')
@@ -79,7 +79,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     }
   })
 
-  it('(b) a mesh of four moves to the SFU when a fifth joins, and all five get media', async () => {
+  it('(b) a mesh of four moves to the SFU when a fifth joins, and all five get media', testOptions, async () => {
     const roomId = room('grow')
     const ps = await joinAll(mixed, roomId, ['M1', 'M2', 'M3', 'M4'])
     try {
@@ -96,7 +96,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     }
   })
 
-  it('(c) a screen share reaches the others through the SFU', async () => {
+  it('(c) a screen share reaches the others through the SFU', testOptions, async () => {
     const ps = await joinAll(sfuOnly, room('screen'), ['S1', 'S2'])
     try {
       await expectEveryoneGetsEveryone(ps)
@@ -112,7 +112,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     }
   })
 
-  it('(d) a leaver\'s tiles vanish everywhere and its streams stop', async () => {
+  it('(d) a leaver\'s tiles vanish everywhere and its streams stop', testOptions, async () => {
     const ps = await joinAll(sfuOnly, room('leave'), ['L1', 'L2', 'L3'])
     try {
       await expectEveryoneGetsEveryone(ps)
@@ -128,7 +128,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     }
   })
 
-  it('(e) the call re-forms after a server restart', async () => {
+  it('(e) the call re-forms after a server restart', testOptions, async () => {
     const restartable = new ServerProcess({ args: ['--mesh-max', '0'] })
     await restartable.start()
     const ps = await joinAll(restartable, room('restart'), ['R1', 'R2', 'R3'])
@@ -136,15 +136,9 @@ describe('SFU rooms', { concurrency: 1 }, () => {
       await expectEveryoneGetsEveryone(ps)
       const oldIds = ps.map((p) => p.id)
       await restartable.stop('SIGKILL')
-      for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: UI_MS })
+      for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: timeouts.reconnect })
       await restartable.start()  // same TCP and UDP port numbers
-      for (const p of ps) {
-        await p.page.locator('[data-testid=meeting][data-status=joined]').waitFor({ timeout: MEDIA_MS })
-        p.id = await waitFor(async () => {
-          const id = await selfId(p.page)
-          return id && !oldIds.includes(id) ? id : null
-        }, { timeoutMs: UI_MS, what: `${p.name}: new socket id` })
-      }
+      for (const p of ps) await rejoined(p, oldIds)
       await expectEveryoneGetsEveryone(ps)
     } finally {
       await closeAll(ps)
@@ -152,7 +146,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     }
   })
 
-  it('(f) relay-only clients reach the SFU through coturn', async () => {
+  it('(f) relay-only clients reach the SFU through coturn', testOptions, async () => {
     const turn = new TurnServer()
     await turn.start()
     const relayed = new ServerProcess({ args: ['--mesh-max', '0', '--turn-url', turn.url, '--turn-secret', turn.secret] })
