@@ -2,11 +2,10 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { ServerProcess } from './lib/server.mjs'
-import { assertNoCspViolations, closeAll, joinByLink, launchBrowser, rejoined } from './lib/browser.mjs'
+import { assertNoCspViolations, closeAll, joinByLink, launchBrowser } from './lib/browser.mjs'
 import { sfuPageInit } from './lib/capture.mjs'
 import { expectMediaFrom, inboundStats } from './lib/media.mjs'
 import { hookOptions, testOptions, timeouts } from './lib/timeouts.mjs'
-import { TurnServer } from './lib/turn.mjs'
 import { waitFor } from './lib/wait.mjs'
 
 const MEDIA_MS = timeouts.media
@@ -48,27 +47,30 @@ describe('SFU rooms', { concurrency: 1 }, () => {
   let sfuOnly  // every room on the SFU
   let mixed  // the default: mesh up to 4, SFU from the 5th
 
-  before(hookOptions, async () => {
+  before(async () => {
     sfuOnly = new ServerProcess({ args: ['--mesh-max', '0'] })
     mixed = new ServerProcess()
     await sfuOnly.start()
     await mixed.start()
     browser = await launchBrowser()
-  })
+  }, hookOptions)
 
-  after(hookOptions, async () => {
+  after(async () => {
     await browser?.close()
     await sfuOnly?.dispose()
     await mixed?.dispose()
-  })
+  }, hookOptions)
 
   it('(a) six people: each page decodes five videos and five audio streams over at most two peer connections', testOptions, async () => {
     const ps = await joinAll(sfuOnly, room('six'), ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'])
     try {
       for (const p of ps) assert.equal(await mode(p.page), 'sfu')
       await expectEveryoneGetsEveryone(ps)
+      // mediasoup-client also opens (and closes) a probe connection to read the browser's
+      // capabilities: count the open ones.
       for (const p of ps) {
-        assert.ok((await p.page.evaluate(() => window.__pcCount())) <= 2, `${p.name}: at most 2 peer connections`)
+        const open = await p.page.evaluate(() => window.__pcOpen())
+        assert.ok(open >= 1 && open <= 2, `${p.name}: ${open} open peer connections, at most 2`)
       }
       const m = await metrics(sfuOnly)
       assert.ok(m.value('confab_sfu_consumers') >= 60, 'six people consume 5 x (audio + video)')
@@ -125,59 +127,6 @@ describe('SFU rooms', { concurrency: 1 }, () => {
       await expectEveryoneGetsEveryone(ps)
     } finally {
       await closeAll(ps)
-    }
-  })
-
-  it('(e) the call re-forms after a server restart', testOptions, async () => {
-    const restartable = new ServerProcess({ args: ['--mesh-max', '0'] })
-    await restartable.start()
-    const ps = await joinAll(restartable, room('restart'), ['R1', 'R2', 'R3'])
-    try {
-      await expectEveryoneGetsEveryone(ps)
-      const oldIds = ps.map((p) => p.id)
-      await restartable.stop('SIGKILL')
-      for (const p of ps) await p.page.getByTestId('reconnecting').waitFor({ timeout: timeouts.reconnect })
-      await restartable.start()  // same TCP and UDP port numbers
-      for (const p of ps) await rejoined(p, oldIds)
-      await expectEveryoneGetsEveryone(ps)
-    } finally {
-      await closeAll(ps)
-      await restartable.dispose()
-    }
-  })
-
-  it('(f) relay-only clients reach the SFU through coturn', testOptions, async () => {
-    const turn = new TurnServer()
-    await turn.start()
-    const relayed = new ServerProcess({ args: ['--mesh-max', '0', '--turn-url', turn.url, '--turn-secret', turn.secret] })
-    await relayed.start()
-    const ps = await joinAll(relayed, room('relay'), ['T1', 'T2'], { relay: '1' })
-    try {
-      await expectEveryoneGetsEveryone(ps)
-      for (const p of ps) {
-        // Every connection the page has open runs over a relayed local candidate.
-        const types = await p.page.evaluate(async () => {
-          const out = []
-          for (const receivers of Object.values(window.__confab.receiversByPeer())) {
-            for (const r of receivers) {
-              const report = await r.getStats()
-              report.forEach((s) => {
-                if (s.type === 'transport' && s.selectedCandidatePairId) {
-                  const pair = report.get(s.selectedCandidatePairId)
-                  out.push(report.get(pair.localCandidateId)?.candidateType)
-                }
-              })
-            }
-          }
-          return out
-        })
-        assert.ok(types.length > 0, `${p.name}: a selected pair`)
-        assert.deepEqual([...new Set(types)], ['relay'], `${p.name}: relayed`)
-      }
-    } finally {
-      await closeAll(ps)
-      await relayed.dispose()
-      await turn.stop()
     }
   })
 })

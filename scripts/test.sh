@@ -62,7 +62,7 @@ stage asan-unit ctest_in build/asan
 stage asan-protocol protocol_tests build/asan
 stage tsan-build configure_build build/tsan "${sanitizer_flags[@]}" -DCONFAB_SANITIZE=thread
 stage tsan-unit ctest_in build/tsan
-stage fuzz scripts/fuzz.sh "${CONFAB_FUZZ_SECONDS:-45}"
+stage fuzz scripts/fuzz.sh "${CONFAB_FUZZ_SECONDS:-30}"
 
 echo
 ((failed)) && echo "failed stages: ${failures[*]}"
