@@ -7,7 +7,11 @@ namespace confab::sfu {
 
 Consumer::Consumer(const meeting::ConsumerSpec& spec, Producer& producer,
                    WebRtcTransport& transport)
-    : spec_(spec), producer_(producer), transport_(transport), paused_(spec.paused) {}
+    : spec_(spec),
+      producer_(producer),
+      transport_(transport),
+      paused_(spec.paused),
+      waiting_keyframe_(producer.video()) {}
 
 void Consumer::set_paused(bool paused) {
   if (paused_ == paused) return;

@@ -25,6 +25,8 @@ class Consumer {
   Producer& producer() { return producer_; }
   WebRtcTransport& transport() { return transport_; }
   bool paused() const { return paused_; }
+  // Running but still waiting for the keyframe its video must start with.
+  bool awaiting_keyframe() const { return !paused_ && waiting_keyframe_; }
   // Resuming waits for the next keyframe (video).
   void set_paused(bool paused);
 

@@ -302,6 +302,14 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
       counters_.add(counters_.nacks_sent, lost.size());
     }
     if (producer->nacks().keyframe_needed()) producer->want_keyframe();
+    // A request can be lost or ignored, and a subscriber that got nothing yet never asks
+    // itself: ask again (rate-limited) while any consumer still waits for its first keyframe.
+    for (Consumer* consumer : producer->consumers()) {
+      if (consumer->awaiting_keyframe() && consumer->transport().connected()) {
+        producer->want_keyframe();
+        break;
+      }
+    }
     if (producer->take_keyframe_request(now)) {
       writer.pli(sfu_ssrc_, producer->spec().ssrc);
       counters_.add(counters_.keyframe_requests);

@@ -190,6 +190,27 @@ TEST_F(ForwarderTest, VideoStartsOnAKeyframeAndAResumeAsksThepublisherForOne) {
   EXPECT_EQ(b.received()[0].payload, vp8_payload(true, 3));
 }
 
+TEST_F(ForwarderTest, AKeyframeIsAskedForAgainUntilOneComes) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  advance(std::chrono::milliseconds(30));
+  const auto first = a.plis_received();
+  EXPECT_GE(first, 1u);
+  // The publisher ignores it and sends delta frames only.
+  a.send_rtp(1111, 96, 1, 0, vp8_payload(false, 1));
+  pump();
+  advance(std::chrono::milliseconds(600));
+  EXPECT_GT(a.plis_received(), first) << "asked again";
+  a.send_rtp(1111, 96, 2, 3000, vp8_payload(true, 2));
+  pump();
+  ASSERT_EQ(b.received().size(), 1u);
+  const auto after_keyframe = a.plis_received();
+  advance(std::chrono::milliseconds(1200));
+  EXPECT_EQ(a.plis_received(), after_keyframe) << "no more requests once the stream started";
+}
+
 TEST_F(ForwarderTest, ALossFromThePublisherIsNackedAndRecovered) {
   TestPeer& a = connect("A", 2);
   TestPeer& b = connect("B", 3);
@@ -239,6 +260,9 @@ TEST_F(ForwarderTest, ASubscribersPliReachesThePublisherAtMostTwiceASecond) {
   forwarder_.add_producer(video_producer("A"));
   forwarder_.add_consumer(video_consumer("C1", "B"));
   advance(std::chrono::milliseconds(600));  // the consumer's start asked for one
+  a.send_rtp(1111, 96, 1, 0, vp8_payload(true, 1));  // and got it
+  pump();
+  ASSERT_EQ(b.received().size(), 1u);
   advance(std::chrono::milliseconds(600));
   const auto before = a.plis_received();
   EXPECT_GE(before, 1u);
