@@ -5,14 +5,16 @@
 # (new inputs accumulate there between local runs, never in the repo). Any crash, sanitizer
 # report, leak, timeout or out-of-memory fails the script; the input is kept in
 # build/fuzz/artifacts/. Environment: FUZZ_TARGETS (space separated subset), FUZZ_MAX_LEN
-# (default 4096), FUZZ_JOBS (build parallelism, default 2). See server/fuzz/README.md.
+# (default 4096), FUZZ_JOBS (build parallelism, default 2), FUZZ_BUILD (a build folder already
+# configured with clang, CONFAB_FUZZ=ON and ASan+UBSan, as `make test`'s asan stage makes: its
+# fuzz targets are used instead of a build of their own). See server/fuzz/README.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 targets=(${FUZZ_TARGETS:-fuzz_engineio_payload fuzz_socketio_packet fuzz_meeting_handlers
   fuzz_websocket_frames fuzz_stun fuzz_rtp_rtcp fuzz_dtls_server})
-build=build/fuzz
+build=${FUZZ_BUILD:-build/fuzz}
 max_len=${FUZZ_MAX_LEN:-4096}
 
 if ! command -v clang++ >/dev/null; then
@@ -20,8 +22,11 @@ if ! command -v clang++ >/dev/null; then
   exit 1
 fi
 
-CC=clang CXX=clang++ cmake -S server -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCONFAB_FUZZ=ON -DCONFAB_TESTS=OFF "-DCONFAB_SANITIZE=address,undefined" >/dev/null || exit 1
+if [ -z "${FUZZ_BUILD:-}" ]; then
+  cmake -S server -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONFAB_FUZZ=ON -DCONFAB_TESTS=OFF \
+    "-DCONFAB_SANITIZE=address,undefined" >/dev/null || exit 1
+fi
 cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}" || exit 1
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1}

@@ -30,12 +30,22 @@ stage() {
   fi
 }
 
-configure_build() {  # dir, cmake args...
+configure_build() {  # dir, cmake args... [-- build args...]
   local dir=$1
   shift
-  cmake -S server -B "$dir" -G Ninja "$@" >/dev/null && cmake --build "$dir" -j2
+  local configure=()
+  while (($#)) && [[ $1 != -- ]]; do
+    configure+=("$1")
+    shift
+  done
+  (($#)) && shift
+  cmake -S server -B "$dir" -G Ninja "${configure[@]}" >/dev/null && cmake --build "$dir" -j2 "$@"
 }
-ctest_in() { ctest --test-dir "$1" --output-on-failure -j2 --timeout 300; }
+ctest_in() {  # dir [ctest args...]
+  local dir=$1
+  shift
+  ctest --test-dir "$dir" --output-on-failure -j2 --timeout 300 "$@"
+}
 protocol_tests() {  # server build dir
   CONFAB_SERVER="$1/app/confab-server" CONFAB_CONFORMANCE="$1/app/confab-conformance" \
     node --test --test-concurrency=1 server/tests/protocol/
@@ -57,12 +67,18 @@ stage e2e env CONFAB_SERVER=build/release/app/confab-server \
   node --test --test-concurrency=1 --test-timeout=3600000 e2e/
 # Sanitizer builds: -O1 and line tables only keep their compile time down.
 sanitizer_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1")
-stage asan-build configure_build build/asan "${sanitizer_flags[@]}" "-DCONFAB_SANITIZE=address,undefined"
+# One clang ASan+UBSan build serves the unit tests, the protocol tests and the fuzzers (its
+# libraries carry libFuzzer's coverage hooks, harmless elsewhere): a full build fewer.
+stage asan-build configure_build build/asan -DCMAKE_CXX_COMPILER=clang++ "${sanitizer_flags[@]}" \
+  "-DCONFAB_SANITIZE=address,undefined" -DCONFAB_FUZZ=ON
 stage asan-unit ctest_in build/asan
 stage asan-protocol protocol_tests build/asan
-stage tsan-build configure_build build/tsan "${sanitizer_flags[@]}" -DCONFAB_SANITIZE=thread
-stage tsan-unit ctest_in build/tsan
-stage fuzz scripts/fuzz.sh "${CONFAB_FUZZ_SECONDS:-30}"
+# TSan: server/sfu's media workers are the only threads besides the signaling loop, so only
+# the SFU's tests (sfu_udp_test runs the real worker threads) are built and run under it.
+stage tsan-build configure_build build/tsan "${sanitizer_flags[@]}" -DCONFAB_SANITIZE=thread \
+  -DCONFAB_FUZZ=OFF -- --target sfu_tests
+stage tsan-unit ctest_in build/tsan -E '_NOT_BUILT$'
+stage fuzz env FUZZ_BUILD=build/asan scripts/fuzz.sh "${CONFAB_FUZZ_SECONDS:-30}"
 
 echo
 ((failed)) && echo "failed stages: ${failures[*]}"

@@ -84,7 +84,9 @@ TEST(SioPacket, ReassemblesBinaryAttachments) {
   EXPECT_EQ(r.packet->type, PacketType::event);
   EXPECT_EQ(r.packet->id, 789u);
   EXPECT_TRUE((*r.packet->data)[1].is_binary());
-  EXPECT_EQ((*r.packet->data)[2].get_binary(), json::binary_t::container_type({4, 5, 6}));
+  // Compared as the plain container: C++20 rewritten == makes the mixed compare ambiguous.
+  const json::binary_t::container_type& bytes = (*r.packet->data)[2].get_binary();
+  EXPECT_EQ(bytes, json::binary_t::container_type({4, 5, 6}));
   // Encoding it again gives the same wire form.
   EXPECT_EQ(encode({PacketType::ack, "/", 789, json::array({(*r.packet->data)[1], (*r.packet->data)[2]})}).text,
             R"(62-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
