@@ -1,6 +1,6 @@
 #include "engineio/server.hpp"
 
-#include "engineio/random_id.hpp"
+#include "common/random.hpp"
 
 namespace confab::engineio {
 
@@ -89,7 +89,7 @@ std::size_t Server::sessions_from(const std::string& address) const {
 
 std::shared_ptr<Session> Server::create_session(const HttpRequest& request,
                                                 TransportKind transport) {
-  std::string sid = random_id();
+  std::string sid = common::secure_random_id();
   ++per_address_[request.remote_address];
   auto session = std::make_shared<Session>(
       io_, sid, config_, transport, request,
@@ -113,7 +113,8 @@ PollAbort Server::handle_http(HttpRequest request, PollResponder respond) {
   if (sid == request.query.end()) {
     auto session = create_session(request, TransportKind::polling);
     session->start(nullptr);
-    respond(HttpResponse::text(encode_text(Packet::of(PacketType::open, session->open_packet_json()))));
+    respond(
+        HttpResponse::text(encode_text(Packet::of(PacketType::open, session->open_packet_json()))));
     if (on_connection_) on_connection_(*session);
     return {};
   }

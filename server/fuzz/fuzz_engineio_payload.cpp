@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engineio/base64.hpp"
+#include "common/base64.hpp"
 #include "engineio/packet.hpp"
 #include "fuzz/fuzz_check.hpp"
 
@@ -46,16 +46,16 @@ void check_payload(std::string_view body) {
 }
 
 void check_base64(std::string_view bytes) {
-  const std::string text = confab::engineio::base64_encode(bytes);
+  const std::string text = confab::common::base64_encode(bytes);
   FUZZ_CHECK(text.size() % 4 == 0);
-  const auto back = confab::engineio::base64_decode(text);
+  const auto back = confab::common::base64_decode(text);
   FUZZ_CHECK(back && *back == bytes);
   // Decoding the input itself as base64: if accepted, it decodes the same once re-encoded
   // (and, in strict mode, it was canonical).
-  if (const auto decoded = confab::engineio::base64_decode(bytes)) {
-    const std::string canonical = confab::engineio::base64_encode(*decoded);
+  if (const auto decoded = confab::common::base64_decode(bytes)) {
+    const std::string canonical = confab::common::base64_encode(*decoded);
     if (strict_base64) FUZZ_CHECK(canonical == bytes);
-    const auto again = confab::engineio::base64_decode(canonical);
+    const auto again = confab::common::base64_decode(canonical);
     FUZZ_CHECK(again && *again == *decoded);
   }
 }

@@ -9,8 +9,8 @@
 
 namespace confab::meeting {
 
-Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Clock& clock,
-                 RandomSource& random)
+Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, common::Clock& clock,
+                 common::RandomSource& random)
     : config_(std::move(config)),
       outbox_(outbox),
       clock_(clock),
