@@ -84,13 +84,12 @@ App::App(const Config& config)
       prune_timer_(io_) {
   if (sfu_) sfu_->set_events(&meeting_.media_events());
   add_routes();
-  engine_.set_admission_check(
-      [this](const engineio::HttpRequest& request) -> std::optional<std::string> {
-        if (origins_.allows(request)) return std::nullopt;
-        metrics_.inc("confab_errors_total", "kind=\"origin\"");
-        spdlog::warn("refused a session from origin {}", request.origin);
-        return "Origin not allowed";
-      });
+  engine_.set_admission_check([this](const http::Request& request) -> std::optional<std::string> {
+    if (origins_.allows(request)) return std::nullopt;
+    metrics_.inc("confab_errors_total", "kind=\"origin\"");
+    spdlog::warn("refused a session from origin {}", request.origin);
+    return "Origin not allowed";
+  });
   router_.mount_engine("/socket.io/", engine_);
   router_.serve_static(config.web_root);
   http::ListenerOptions options = listener_options();
@@ -222,11 +221,10 @@ void App::add_routes() {
   metrics_.gauge("confab_waiting", "Participants in waiting rooms, not admitted yet",
                  [this] { return static_cast<double>(meeting_.stats().waiting); });
 
-  router_.route("/healthz", [](const engineio::HttpRequest&) {
-    return http::Response::json(R"({"status":"ok"})");
-  });
+  router_.route("/healthz",
+                [](const http::Request&) { return http::Response::json(R"({"status":"ok"})"); });
   // STUN only: TURN credentials come with a join (the join ack), never to anyone who asks.
-  router_.route("/api/ice-servers", [this](const engineio::HttpRequest&) {
+  router_.route("/api/ice-servers", [this](const http::Request&) {
     const nlohmann::json body{{"ice_servers", meeting_.stun_servers()}};
     http::Response r = http::Response::json(body.dump());
     r.headers.emplace_back("Cache-Control", "no-store");
@@ -236,11 +234,10 @@ void App::add_routes() {
   // the server is to its limits.
   http::Router& metrics_router = config_.metrics_listen.empty() ? router_ : metrics_router_;
   if (&metrics_router != &router_) {  // not the app's page either, which unknown paths get
-    router_.route("/metrics", [](const engineio::HttpRequest&) {
-      return http::Response::text("Not Found\n", 404);
-    });
+    router_.route("/metrics",
+                  [](const http::Request&) { return http::Response::text("Not Found\n", 404); });
   }
-  metrics_router.route("/metrics", [this](const engineio::HttpRequest&) {
+  metrics_router.route("/metrics", [this](const http::Request&) {
     http::Response r = http::Response::text(render_metrics());
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return r;

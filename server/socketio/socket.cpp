@@ -30,8 +30,8 @@ void Ack::send_text(std::string_view args) {
 Socket::Socket(Client& client, Namespace& nsp, SocketId id, std::string auth)
     : client_(&client), nsp_(nsp), id_(std::move(id)), auth_(std::move(auth)) {}
 
-const engineio::HttpRequest& Socket::handshake() const {
-  static const engineio::HttpRequest kNone;
+const http::Request& Socket::handshake() const {
+  static const http::Request kNone;
   return client_ ? client_->session().handshake() : kNone;
 }
 

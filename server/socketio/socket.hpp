@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engineio/http_types.hpp"
+#include "http/message.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/packet.hpp"
 
@@ -48,7 +48,7 @@ class Socket : public std::enable_shared_from_this<Socket> {
   // Parsed on each call: kept as text, a big auth object costs its size, not ten times that
   // as a tree, for the connection's life.
   nlohmann::json auth() const { return nlohmann::json::parse(auth_); }
-  const engineio::HttpRequest& handshake() const;
+  const http::Request& handshake() const;
   bool connected() const { return client_ != nullptr; }
 
   void emit(std::string_view event, nlohmann::json value);

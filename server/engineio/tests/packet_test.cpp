@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engineio/http_types.hpp"
+#include "http/message.hpp"
 
 namespace confab::engineio {
 namespace {
@@ -62,15 +62,6 @@ TEST(Payload, RejectsMalformedBodies) {
   EXPECT_FALSE(decode_payload("bA=QI"));   // padding inside
   EXPECT_FALSE(decode_payload("bAQ ID"));  // whitespace
   EXPECT_FALSE(decode_payload("bAR=="));   // non-canonical padding bits
-}
-
-TEST(Query, ParsesAndDecodes) {
-  auto q = parse_query("EIO=4&transport=polling&t=a%20b+c&flag&sid=x%2");
-  EXPECT_EQ(q["EIO"], "4");
-  EXPECT_EQ(q["transport"], "polling");
-  EXPECT_EQ(q["t"], "a b c");
-  EXPECT_EQ(q["flag"], "");
-  EXPECT_EQ(q["sid"], "x%2");
 }
 
 }  // namespace

@@ -52,9 +52,9 @@ class SioTest : public ::testing::Test {
 
   Conn open() {
     Conn c;
-    engineio::HttpRequest r;
+    http::Request r;
     r.method = "GET";
-    r.query = engineio::parse_query("EIO=4&transport=websocket");
+    r.query = http::parse_query("EIO=4&transport=websocket");
     c.handler = engine.open_websocket(r, c.ws);
     return c;
   }
@@ -314,9 +314,9 @@ TEST(SioRateLimit, FloodingClientIsDisconnectedOthersAreNot) {
   });
   auto open = [&] {
     Conn c;
-    engineio::HttpRequest r;
+    http::Request r;
     r.method = "GET";
-    r.query = engineio::parse_query("EIO=4&transport=websocket");
+    r.query = http::parse_query("EIO=4&transport=websocket");
     c.handler = engine.open_websocket(r, c.ws);
     c.text("0");
     return c;
