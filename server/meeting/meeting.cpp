@@ -153,10 +153,6 @@ void Meeting::disconnect(const ParticipantId& id) {
   addresses_.forget(id);
 }
 
-bool Meeting::handles(std::string_view event) const {
-  return parse_event(event).has_value();
-}
-
 MeetingStats Meeting::stats() const {
   MeetingStats stats{.rooms = rooms_.room_count(),
                      .participants = rooms_.participant_count(),

@@ -60,9 +60,6 @@ class Meeting {
   // it at start and periodically. Returns how many were deleted.
   std::size_t prune_chat() { return chat_.prune(rooms_); }
 
-  // Whether `event` is a meeting event (otherwise handle() answers unknown_event).
-  bool handles(std::string_view event) const;
-
   MeetingStats stats() const;
 
   // Where the SFU's data plane reports (config.media_router's events), on the same strand.

@@ -266,16 +266,6 @@ TEST_F(SioTest, RoomsAndBroadcast) {
   EXPECT_EQ(reasons.back(), "transport close");
 }
 
-TEST_F(SioTest, ServerEmitWithAckGetsClientAnswer) {
-  Conn c = connected();
-  Socket* s = sio.of("/").socket(c.sid_of(1));
-  json answer;
-  s->emit_with_ack("question", 42, [&](json args) { answer = std::move(args); });
-  EXPECT_EQ(c.last(), R"(420["question",42])");
-  c.text(R"(30["yes"])");
-  EXPECT_EQ(answer, json::array({"yes"}));
-}
-
 TEST_F(SioTest, HandlerExceptionIsReportedAndConnectionLives) {
   sio.of("/").on("boom", [](Socket&, json& args, Ack&) { (void)args.at(5).get<int>(); });
   Conn c = connected();
