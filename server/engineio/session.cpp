@@ -33,7 +33,7 @@ Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfi
   // Kept for the session's life, per connection: only the peer's address and Origin
   // (the admission check, the only reader of headers, has run already).
   handshake_.body = std::string();
-  handshake_.query = Query();
+  handshake_.query = http::Query();
   handshake_.headers = {};
 }
 
