@@ -27,8 +27,8 @@ std::unique_ptr<sfu::Sfu> make_sfu(const Config& c, boost::asio::io_context& io)
       std::move(options), [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); });
   std::string ports;
   for (const auto port : sfu->ports()) ports += (ports.empty() ? "" : ",") + std::to_string(port);
-  spdlog::info("SFU media on UDP {}:{} ({} worker{}), rooms above {} participants",
-               c.rtc_listen, ports, c.rtc_workers, c.rtc_workers == 1 ? "" : "s", c.mesh_max);
+  spdlog::info("SFU media on UDP {}:{} ({} worker{}), rooms above {} participants", c.rtc_listen,
+               ports, c.rtc_workers, c.rtc_workers == 1 ? "" : "s", c.mesh_max);
   return sfu;
 }
 
@@ -44,7 +44,7 @@ meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics, s
   m.max_rooms = c.max_rooms;
   m.max_participants = c.max_participants;
   m.max_chat_length = c.max_chat_length;
-  m.chat_rate = meeting::RateLimit{c.chat_rate, c.chat_burst};
+  m.chat_rate = common::RateLimit{c.chat_rate, c.chat_burst};
   m.chat_retention_ms = std::int64_t{c.chat_retention_days} * 24 * 3600 * 1000;
   m.chat_max_per_room = c.chat_max_per_room;
   m.max_knocks_per_address = c.max_knocks_per_address;
@@ -67,7 +67,8 @@ App::App(const Config& config)
            socketio::ServerOptions{std::chrono::seconds(45), 10,
                                    [this](std::string_view kind, std::string_view detail) {
                                      spdlog::debug("socket.io {} error: {}", kind, detail);
-                                     metrics_.inc("confab_errors_total", fmt::format("kind=\"{}\"", kind));
+                                     metrics_.inc("confab_errors_total",
+                                                  fmt::format("kind=\"{}\"", kind));
                                    },
                                    config.max_messages_per_second, config.message_burst}),
       store_(ensure_directory(config.data_dir)),
@@ -83,7 +84,7 @@ App::App(const Config& config)
       prune_timer_(io_) {
   if (sfu_) sfu_->set_events(&meeting_.media_events());
   add_routes();
-  engine_.set_admission_check([this](const engineio::HttpRequest& request) -> std::optional<std::string> {
+  engine_.set_admission_check([this](const http::Request& request) -> std::optional<std::string> {
     if (origins_.allows(request)) return std::nullopt;
     metrics_.inc("confab_errors_total", "kind=\"origin\"");
     spdlog::warn("refused a session from origin {}", request.origin);
@@ -94,8 +95,8 @@ App::App(const Config& config)
   http::ListenerOptions options = listener_options();
   add_security_headers(options.tls != nullptr);
   const auto address = boost::asio::ip::make_address(config.host);
-  listener_ = std::make_unique<http::Listener>(io_, router_, boost::asio::ip::tcp::endpoint(address, config.port),
-                                               std::move(options));
+  listener_ = std::make_unique<http::Listener>(
+      io_, router_, boost::asio::ip::tcp::endpoint(address, config.port), std::move(options));
   if (!config.metrics_listen.empty()) {
     const auto endpoint = parse_listen_address(config.metrics_listen);
     if (!endpoint) throw std::invalid_argument("--metrics-listen: expected ADDR:PORT");
@@ -127,19 +128,22 @@ void App::add_security_headers(bool tls) {
   router_.add_default_header("X-Content-Type-Options", "nosniff");
   router_.add_default_header("Referrer-Policy", "no-referrer");
   router_.add_default_header("X-Frame-Options", "DENY");
-  router_.add_default_header("Permissions-Policy",
-                             "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)");
-  router_.add_default_header("Content-Security-Policy",
-                             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                             "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; "
-                             "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
-                             "form-action 'self'; frame-ancestors 'none'");
+  router_.add_default_header(
+      "Permissions-Policy",
+      "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)");
+  router_.add_default_header(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; "
+      "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
+      "form-action 'self'; frame-ancestors 'none'");
   if (tls) router_.add_default_header("Strict-Transport-Security", "max-age=15552000");
 }
 
 void App::add_sfu_metrics() {
-  metrics_.gauge("confab_sfu_transports", "SFU transports open",
-                 [this] { return static_cast<double>(sfu_->total(&sfu::SfuCounters::transports)); });
+  metrics_.gauge("confab_sfu_transports", "SFU transports open", [this] {
+    return static_cast<double>(sfu_->total(&sfu::SfuCounters::transports));
+  });
   metrics_.gauge("confab_sfu_producers", "SFU producers (published streams)",
                  [this] { return static_cast<double>(sfu_->total(&sfu::SfuCounters::producers)); });
   metrics_.gauge("confab_sfu_consumers", "SFU consumers (forwarded streams)",
@@ -147,8 +151,10 @@ void App::add_sfu_metrics() {
   metrics_.counter("confab_rtp_packets_total", "RTP packets through the SFU, by direction");
   metrics_.counter("confab_rtp_bytes_total", "RTP bytes through the SFU, by direction");
   metrics_.counter("confab_rtcp_packets_total", "RTCP packets through the SFU, by direction");
-  metrics_.counter("confab_nacks_total", "Sequence numbers NACKed: received from subscribers, sent to publishers");
-  metrics_.counter("confab_retransmissions_total", "Packets the SFU resent to subscribers from its buffer");
+  metrics_.counter("confab_nacks_total",
+                   "Sequence numbers NACKed: received from subscribers, sent to publishers");
+  metrics_.counter("confab_retransmissions_total",
+                   "Packets the SFU resent to subscribers from its buffer");
   metrics_.counter("confab_keyframe_requests_total", "PLIs the SFU sent to publishers");
   metrics_.counter("confab_dtls_failures_total", "DTLS handshakes that failed");
   metrics_.counter("confab_sfu_datagrams_dropped_total", "Datagrams the SFU dropped, by reason");
@@ -181,17 +187,21 @@ void App::add_routes() {
   if (sfu_) add_sfu_metrics();
   metrics_.counter("confab_errors_total", "Errors by kind (protocol, handler, internal)");
   metrics_.counter("confab_meeting_errors_total", "Meeting requests refused, by error code");
-  metrics_.counter("confab_messages_relayed_total", "offer/answer/ice_candidate messages delivered");
+  metrics_.counter("confab_messages_relayed_total",
+                   "offer/answer/ice_candidate messages delivered");
   metrics_.counter("confab_chat_messages_total", "Chat messages posted");
-  metrics_.counter("confab_chat_messages_pruned_total",
-                   "Chat messages deleted by retention (--chat-retention-days, --chat-max-per-room)");
-  metrics_.counter("confab_meeting_limits_total",
-                   "Meeting requests refused by an abuse limit, by limit (see docs/threat-model.md)");
+  metrics_.counter(
+      "confab_chat_messages_pruned_total",
+      "Chat messages deleted by retention (--chat-retention-days, --chat-max-per-room)");
+  metrics_.counter(
+      "confab_meeting_limits_total",
+      "Meeting requests refused by an abuse limit, by limit (see docs/threat-model.md)");
   metrics_.counter("confab_bytes_received_total", "Bytes read from clients");
   metrics_.counter("confab_bytes_sent_total", "Bytes written to clients");
   metrics_.counter("confab_http_requests_total", "HTTP requests served");
   metrics_.counter("confab_connections_total", "TCP connections accepted");
-  metrics_.counter("confab_connections_refused_total", "Connections refused by the per-address limit");
+  metrics_.counter("confab_connections_refused_total",
+                   "Connections refused by the per-address limit");
   metrics_.counter(
       "confab_slow_clients_dropped_total",
       "Clients (WebSocket or polling) dropped for leaving more than the backlog limit unread");
@@ -202,16 +212,19 @@ void App::add_routes() {
     const auto& t = listener_->traffic();
     return static_cast<double>(t.connections_open + t.websockets_open);
   });
-  metrics_.gauge("confab_sessions", "Open Engine.IO sessions", [this] { return static_cast<double>(engine_.session_count()); });
-  metrics_.gauge("confab_rooms", "Rooms with participants", [this] { return static_cast<double>(meeting_.stats().rooms); });
+  metrics_.gauge("confab_sessions", "Open Engine.IO sessions",
+                 [this] { return static_cast<double>(engine_.session_count()); });
+  metrics_.gauge("confab_rooms", "Rooms with participants",
+                 [this] { return static_cast<double>(meeting_.stats().rooms); });
   metrics_.gauge("confab_participants", "Participants in rooms",
                  [this] { return static_cast<double>(meeting_.stats().participants); });
   metrics_.gauge("confab_waiting", "Participants in waiting rooms, not admitted yet",
                  [this] { return static_cast<double>(meeting_.stats().waiting); });
 
-  router_.route("/healthz", [](const engineio::HttpRequest&) { return http::Response::json(R"({"status":"ok"})"); });
+  router_.route("/healthz",
+                [](const http::Request&) { return http::Response::json(R"({"status":"ok"})"); });
   // STUN only: TURN credentials come with a join (the join ack), never to anyone who asks.
-  router_.route("/api/ice-servers", [this](const engineio::HttpRequest&) {
+  router_.route("/api/ice-servers", [this](const http::Request&) {
     const nlohmann::json body{{"ice_servers", meeting_.stun_servers()}};
     http::Response r = http::Response::json(body.dump());
     r.headers.emplace_back("Cache-Control", "no-store");
@@ -221,11 +234,10 @@ void App::add_routes() {
   // the server is to its limits.
   http::Router& metrics_router = config_.metrics_listen.empty() ? router_ : metrics_router_;
   if (&metrics_router != &router_) {  // not the app's page either, which unknown paths get
-    router_.route("/metrics", [](const engineio::HttpRequest&) {
-      return http::Response::text("Not Found\n", 404);
-    });
+    router_.route("/metrics",
+                  [](const http::Request&) { return http::Response::text("Not Found\n", 404); });
   }
-  metrics_router.route("/metrics", [this](const engineio::HttpRequest&) {
+  metrics_router.route("/metrics", [this](const http::Request&) {
     http::Response r = http::Response::text(render_metrics());
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return r;
@@ -280,8 +292,8 @@ int App::run() {
     spdlog::info("metrics served on http://{}/metrics (port {})", config_.metrics_listen,
                  metrics_listener_->port());
   }
-  spdlog::info("confab listening on {}://{}:{} (web root {}, data {})", listener_->tls() ? "https" : "http",
-               config_.host, listener_->port(),
+  spdlog::info("confab listening on {}://{}:{} (web root {}, data {})",
+               listener_->tls() ? "https" : "http", config_.host, listener_->port(),
                config_.web_root, config_.data_dir);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;

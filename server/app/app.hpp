@@ -23,7 +23,7 @@ namespace confab::app {
 class App {
  public:
   explicit App(const Config& config);  // throws when the store or the port cannot be opened
-  int run();                            // until SIGINT/SIGTERM
+  int run();                           // until SIGINT/SIGTERM
   std::uint16_t port() const { return listener_->port(); }
 
  private:
@@ -44,8 +44,8 @@ class App {
   engineio::Server engine_;
   socketio::Server sio_;
   store::SqliteStore store_;
-  meeting::SystemClock clock_;
-  meeting::SystemRandomSource random_;
+  common::SystemClock clock_;
+  common::SystemRandomSource random_;
   SocketOutbox outbox_;
   std::unique_ptr<sfu::Sfu> sfu_;  // null with --no-sfu
   meeting::Meeting meeting_;

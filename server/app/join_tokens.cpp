@@ -12,8 +12,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "meeting/base64.hpp"
-#include "meeting/crypto.hpp"
+#include "common/base64.hpp"
+#include "common/clock.hpp"
+#include "common/crypto.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/join_token.hpp"
 #include "meeting/validation.hpp"
@@ -52,7 +53,7 @@ bool create_secret(const std::filesystem::path& path) {
   if (fd < 0)
     throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
   const std::string secret =
-      meeting::base64url_encode(meeting::crypto::secure_random_bytes(kGeneratedSecretBytes)) + "\n";
+      common::base64url_encode(common::crypto::secure_random_bytes(kGeneratedSecretBytes)) + "\n";
   const bool written =
       ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
   const bool closed = ::close(fd) == 0;
@@ -89,9 +90,7 @@ std::string mint_join_token(const Config& config) {
   }
   claims.room = request.room;
   claims.role = request.role == "host" ? meeting::Role::host : meeting::Role::guest;
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+  const std::int64_t now = common::unix_time_ms() / 1000;
   claims.exp = now + request.ttl_s;
   return meeting::JoinTokenCodec(resolve_jwt_secret(config)).mint(claims, now);
 }

@@ -1,6 +1,6 @@
 #include "engineio/packet.hpp"
 
-#include "engineio/base64.hpp"
+#include "common/base64.hpp"
 
 namespace confab::engineio {
 
@@ -26,7 +26,7 @@ std::optional<std::vector<Packet>> decode_payload(std::string_view body) {
     const std::string_view record =
         body.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!record.empty() && record[0] == 'b') {
-      auto bytes = base64_decode(record.substr(1));
+      auto bytes = common::base64_decode(record.substr(1));
       if (!bytes) return std::nullopt;
       packets.push_back(Packet::bytes(std::move(*bytes)));
     } else {
@@ -46,7 +46,7 @@ std::string encode_payload(const std::vector<Packet>& packets) {
     if (!out.empty()) out.push_back(kRecordSeparator);
     if (p.binary) {
       out.push_back('b');
-      out += base64_encode(p.data);
+      out += common::base64_encode(p.data);
     } else {
       out.push_back(static_cast<char>(p.type));
       out += p.data;

@@ -1,12 +1,13 @@
 #include "engineio/server.hpp"
 
-#include "engineio/random_id.hpp"
+#include "common/random.hpp"
+#include "engineio/http_answers.hpp"
 
 namespace confab::engineio {
 
 namespace {
 
-std::string_view query_value(const HttpRequest& request, std::string_view key) {
+std::string_view query_value(const http::Request& request, std::string_view key) {
   auto it = request.query.find(key);
   return it == request.query.end() ? std::string_view{} : std::string_view{it->second};
 }
@@ -55,29 +56,29 @@ std::shared_ptr<Session> Server::find(const std::string& sid) const {
   return it == sessions_.end() ? nullptr : it->second;
 }
 
-std::optional<HttpResponse> Server::validate(const HttpRequest& request,
-                                             std::string_view transport) const {
+std::optional<http::Response> Server::validate(const http::Request& request,
+                                               std::string_view transport) const {
   if (query_value(request, "EIO") != "4") {
-    return HttpResponse::error(400, 5, "Unsupported protocol version");
+    return error_response(400, 5, "Unsupported protocol version");
   }
   const std::string_view asked = query_value(request, "transport");
   if (asked != "polling" && asked != "websocket") {
-    return HttpResponse::error(400, 0, "Transport unknown");
+    return error_response(400, 0, "Transport unknown");
   }
-  if (asked != transport) return HttpResponse::error(400, 3, "Bad request");
+  if (asked != transport) return error_response(400, 3, "Bad request");
   auto sid = request.query.find("sid");
   if (sid != request.query.end()) {
-    if (!sessions_.contains(sid->second)) return HttpResponse::error(400, 1, "Session ID unknown");
+    if (!sessions_.contains(sid->second)) return error_response(400, 1, "Session ID unknown");
     return std::nullopt;
   }
-  if (request.method != "GET") return HttpResponse::error(400, 2, "Bad handshake method");
+  if (request.method != "GET") return error_response(400, 2, "Bad handshake method");
   if (admission_) {
-    if (auto refusal = admission_(request)) return HttpResponse::error(403, 4, *refusal);
+    if (auto refusal = admission_(request)) return error_response(403, 4, *refusal);
   }
   if (config_.max_sessions_per_address != 0 &&
       sessions_from(request.remote_address) >= config_.max_sessions_per_address) {
     ++counters_.sessions_refused;
-    return HttpResponse::error(429, 4, "Too many sessions from your address");
+    return error_response(429, 4, "Too many sessions from your address");
   }
   return std::nullopt;
 }
@@ -87,9 +88,9 @@ std::size_t Server::sessions_from(const std::string& address) const {
   return it == per_address_.end() ? 0 : it->second;
 }
 
-std::shared_ptr<Session> Server::create_session(const HttpRequest& request,
+std::shared_ptr<Session> Server::create_session(const http::Request& request,
                                                 TransportKind transport) {
-  std::string sid = random_id();
+  std::string sid = common::secure_random_id();
   ++per_address_[request.remote_address];
   auto session = std::make_shared<Session>(
       io_, sid, config_, transport, request,
@@ -104,7 +105,7 @@ std::shared_ptr<Session> Server::create_session(const HttpRequest& request,
   return session;
 }
 
-PollAbort Server::handle_http(HttpRequest request, PollResponder respond) {
+PollAbort Server::handle_http(http::Request request, PollResponder respond) {
   if (auto error = validate(request, "polling")) {
     respond(std::move(*error));
     return {};
@@ -113,7 +114,7 @@ PollAbort Server::handle_http(HttpRequest request, PollResponder respond) {
   if (sid == request.query.end()) {
     auto session = create_session(request, TransportKind::polling);
     session->start(nullptr);
-    respond(HttpResponse::text(encode_text(Packet::of(PacketType::open, session->open_packet_json()))));
+    respond(text_response(encode_text(Packet::of(PacketType::open, session->open_packet_json()))));
     if (on_connection_) on_connection_(*session);
     return {};
   }
@@ -128,18 +129,18 @@ PollAbort Server::handle_http(HttpRequest request, PollResponder respond) {
     respond(session->on_post(request.body));
     return {};
   }
-  respond(HttpResponse::error(400, 3, "Bad request"));
+  respond(error_response(400, 3, "Bad request"));
   return {};
 }
 
 // A known session that cannot take this upgrade (already upgraded, or probing another
 // WebSocket) is not refused here: as the reference server does, the upgrade is accepted
 // and open_websocket closes that socket, leaving the session's own transport untouched.
-std::optional<HttpResponse> Server::check_websocket(const HttpRequest& request) const {
+std::optional<http::Response> Server::check_websocket(const http::Request& request) const {
   return validate(request, "websocket");
 }
 
-std::shared_ptr<WsHandler> Server::open_websocket(const HttpRequest& request,
+std::shared_ptr<WsHandler> Server::open_websocket(const http::Request& request,
                                                   std::shared_ptr<WsChannel> channel) {
   auto sid = request.query.find("sid");
   if (sid == request.query.end()) {

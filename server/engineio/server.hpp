@@ -20,7 +20,7 @@ class Server {
  public:
   using ConnectionHandler = std::function<void(Session&)>;
   // Returns an error message to refuse a new session (e.g. a disallowed Origin).
-  using AdmissionCheck = std::function<std::optional<std::string>(const HttpRequest&)>;
+  using AdmissionCheck = std::function<std::optional<std::string>(const http::Request&)>;
 
   Server(boost::asio::io_context& io, ServerConfig config);
   ~Server();
@@ -33,12 +33,12 @@ class Server {
 
   // A plain HTTP request on the Engine.IO path. `respond` may be held (long poll);
   // the returned hook, when set, must be called if the client drops the request.
-  PollAbort handle_http(HttpRequest request, PollResponder respond);
+  PollAbort handle_http(http::Request request, PollResponder respond);
 
   // A WebSocket upgrade request: an error response to refuse it, or nullopt to accept.
-  std::optional<HttpResponse> check_websocket(const HttpRequest& request) const;
+  std::optional<http::Response> check_websocket(const http::Request& request) const;
   // After the upgrade is accepted: the handler receives the socket's frames.
-  std::shared_ptr<WsHandler> open_websocket(const HttpRequest& request,
+  std::shared_ptr<WsHandler> open_websocket(const http::Request& request,
                                             std::shared_ptr<WsChannel> channel);
 
   std::size_t session_count() const { return sessions_.size(); }
@@ -48,8 +48,9 @@ class Server {
   void close_all();
 
  private:
-  std::optional<HttpResponse> validate(const HttpRequest& request, std::string_view transport) const;
-  std::shared_ptr<Session> create_session(const HttpRequest& request, TransportKind transport);
+  std::optional<http::Response> validate(const http::Request& request,
+                                         std::string_view transport) const;
+  std::shared_ptr<Session> create_session(const http::Request& request, TransportKind transport);
 
   boost::asio::io_context& io_;
   ServerConfig config_;

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
+#include "engineio/http_answers.hpp"
 #include "json/json_writer.hpp"
 
 namespace confab::engineio {
 
 namespace {
-HttpResponse bad_request() {
-  return HttpResponse::error(400, 3, "Bad request");
+http::Response bad_request() {
+  return error_response(400, 3, "Bad request");
 }
 
 // Bytes a packet takes in a polling response (binary goes as base64), with its separator.
@@ -19,7 +20,7 @@ std::size_t polling_size(const Packet& p) {
 }  // namespace
 
 Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
-                 TransportKind transport, HttpRequest handshake, ClosedFn on_closed,
+                 TransportKind transport, http::Request handshake, ClosedFn on_closed,
                  SessionCounters* counters)
     : io_(io),
       sid_(std::move(sid)),
@@ -32,7 +33,7 @@ Session::Session(boost::asio::io_context& io, std::string sid, const ServerConfi
   // Kept for the session's life, per connection: only the peer's address and Origin
   // (the admission check, the only reader of headers, has run already).
   handshake_.body = std::string();
-  handshake_.query = Query();
+  handshake_.query = http::Query();
   handshake_.headers = {};
 }
 
@@ -130,7 +131,7 @@ void Session::flush() {
 void Session::respond_poll(std::vector<Packet> packets) {
   PollResponder respond = std::move(*pending_poll_);
   pending_poll_.reset();
-  respond(HttpResponse::text(encode_payload(packets)));
+  respond(text_response(encode_payload(packets)));
 }
 
 void Session::on_poll(PollResponder respond) {
@@ -138,11 +139,11 @@ void Session::on_poll(PollResponder respond) {
   if (state_ == State::closing) {
     std::vector<Packet> batch = take_batch();
     if (!queue_.empty()) {  // more than one response holds: the close comes with the last
-      respond(HttpResponse::text(encode_payload(batch)));
+      respond(text_response(encode_payload(batch)));
       return;
     }
     batch.push_back(Packet::of(closing_packet_));
-    respond(HttpResponse::text(encode_payload(batch)));
+    respond(text_response(encode_payload(batch)));
     release();
     return;
   }
@@ -156,21 +157,21 @@ void Session::on_poll(PollResponder respond) {
     return;
   }
   if (!queue_.empty()) {
-    respond(HttpResponse::text(encode_payload(take_batch())));
+    respond(text_response(encode_payload(take_batch())));
   } else if (upgrading()) {
-    respond(HttpResponse::text(encode_text(Packet::of(PacketType::noop))));
+    respond(text_response(encode_text(Packet::of(PacketType::noop))));
   } else {
     pending_poll_ = std::move(respond);
   }
 }
 
-HttpResponse Session::on_post(std::string_view body) {
+http::Response Session::on_post(std::string_view body) {
   auto self = shared_from_this();
-  if (state_ == State::closing) return HttpResponse::text("ok");
+  if (state_ == State::closing) return text_response("ok");
   if (state_ != State::open || transport_ != TransportKind::polling) return bad_request();
   if (body.size() > config_.max_payload) {
     finish_close("transport error", std::nullopt);
-    return HttpResponse::error(413, 3, "Payload too large");
+    return error_response(413, 3, "Payload too large");
   }
   auto packets = decode_payload(body);
   if (!packets) {
@@ -181,7 +182,7 @@ HttpResponse Session::on_post(std::string_view body) {
     if (state_ != State::open) break;
     handle_packet(std::move(p));
   }
-  return HttpResponse::text("ok");
+  return text_response("ok");
 }
 
 void Session::on_poll_aborted() {

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "engineio/config.hpp"
-#include "engineio/http_types.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/transport.hpp"
+#include "http/message.hpp"
 
 namespace confab::engineio {
 
@@ -34,7 +34,7 @@ class Session : public std::enable_shared_from_this<Session> {
   using ClosedFn = std::function<void(const std::string& sid)>;
 
   Session(boost::asio::io_context& io, std::string sid, const ServerConfig& config,
-          TransportKind transport, HttpRequest handshake, ClosedFn on_closed,
+          TransportKind transport, http::Request handshake, ClosedFn on_closed,
           SessionCounters* counters = nullptr);
   ~Session();
   Session(const Session&) = delete;
@@ -44,8 +44,10 @@ class Session : public std::enable_shared_from_this<Session> {
   TransportKind transport() const { return transport_; }
   bool upgrading() const { return probe_ != nullptr; }
   bool closed() const { return state_ != State::open; }
-  bool owns_ws(const WsChannel* channel) const { return channel != nullptr && ws_.get() == channel; }
-  const HttpRequest& handshake() const { return handshake_; }
+  bool owns_ws(const WsChannel* channel) const {
+    return channel != nullptr && ws_.get() == channel;
+  }
+  const http::Request& handshake() const { return handshake_; }
   std::string open_packet_json() const;
 
   void set_listener(std::unique_ptr<SessionListener> listener) { listener_ = std::move(listener); }
@@ -60,7 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Polling transport.
   void on_poll(PollResponder respond);
-  HttpResponse on_post(std::string_view body);
+  http::Response on_post(std::string_view body);
   void on_poll_aborted();
 
   // WebSocket transport and the probe of an upgrade.
@@ -91,7 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string sid_;
   const ServerConfig& config_;
   TransportKind transport_;
-  HttpRequest handshake_;
+  http::Request handshake_;
   ClosedFn on_closed_;
   State state_ = State::open;
   PacketType closing_packet_ = PacketType::close;  // ends the last poll of a held close

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "engineio/http_types.hpp"
+#include "http/message.hpp"
 
 namespace confab::engineio {
 
@@ -26,7 +26,7 @@ class WsHandler {
 };
 
 // Answers one (possibly long-held) polling request; called exactly once.
-using PollResponder = std::function<void(HttpResponse)>;
+using PollResponder = std::function<void(http::Response)>;
 // Called by the http layer when the client drops a request that is still held.
 using PollAbort = std::function<void()>;
 

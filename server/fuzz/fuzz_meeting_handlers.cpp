@@ -75,14 +75,14 @@ class RecordingOutbox final : public confab::meeting::Outbox {
   std::vector<Delivery> sent;
 };
 
-class FixedClock final : public confab::meeting::Clock {
+class FixedClock final : public confab::common::Clock {
  public:
   std::int64_t now_ms() override { return 1'700'000'000'000; }
 };
 
 // Deterministic but well mixed (splitmix64): a counting source would repeat 16-character
 // message ids every 36 draws (random_token takes each character from one draw mod 36).
-class SplitMixRandomSource final : public confab::meeting::RandomSource {
+class SplitMixRandomSource final : public confab::common::RandomSource {
  public:
   std::uint64_t next_u64() override {
     std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
@@ -531,7 +531,6 @@ void run(std::string_view input) {
     }
     check_ack_shape(ack);
     const bool ok = ack["ok"].get<bool>();
-    FUZZ_CHECK(meeting.handles(original.event) || (!ok && ack["error"]["code"] == "unknown_event"));
 
     apply_deliveries(model, outbox.sent);
     if (ok && original.event == "join_room") {

@@ -10,7 +10,8 @@
 //  - the two readers agree: the same events in the same order, the same result codes, the same
 //    buffered() and done() after every input;
 //  - a result is 0, 1002, 1007 or 1009, and stays what it was once non-zero; non-zero means done;
-//  - every text message is valid UTF-8 (checked here without simdjson), no message is longer than
+//  - every text message is valid UTF-8 (checked here by the code point decoder), no message is
+//  longer than
 //    max_message, pings carry at most 125 bytes, a close code is one a peer may send (or 1005);
 //  - nothing is delivered after on_close, after a failure or once done(), in the same feed or a
 //    later one; done() holds nothing (buffered() == 0);
@@ -28,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "http/websocket_frames.hpp"
 
@@ -38,33 +40,13 @@ using confab::http::WsOpcode;
 
 constexpr std::size_t kMaxControlFrame = 2 + 4 + 125;
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+// Strict UTF-8 (RFC 3629) decoded code point by code point: an oracle independent of the
+// SIMD check (common::utf8::is_valid) that the reader uses.
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t more;
-    std::uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      more = 1, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      more = 2, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      more = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= more) return false;
-    for (std::size_t k = 1; k <= more; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;
-    if (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-    i += more + 1;
+    const auto decoded = confab::common::utf8::decode(s, i);
+    if (!decoded) return false;
+    i += decoded->length;
   }
   return true;
 }

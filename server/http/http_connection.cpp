@@ -13,24 +13,26 @@ namespace confab::http {
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
-engineio::HttpRequest to_engine_request(const BeastRequest& request, std::string remote_address) {
-  engineio::HttpRequest out;
+http::Request to_request(const BeastRequest& request, std::string remote_address) {
+  http::Request out;
   out.method = std::string(request.method_string());
   const std::string_view target = request.target();
   const size_t q = target.find('?');
-  if (q != std::string_view::npos) out.query = engineio::parse_query(target.substr(q + 1));
+  if (q != std::string_view::npos) out.query = http::parse_query(target.substr(q + 1));
   out.origin = std::string(request[bhttp::field::origin]);
   out.remote_address = std::move(remote_address);
   for (std::string_view name : {"host", "x-forwarded-for"}) {
-    if (auto it = request.find(name); it != request.end()) out.headers.emplace(name, std::string(it->value()));
+    if (auto it = request.find(name); it != request.end())
+      out.headers.emplace(name, std::string(it->value()));
   }
   return out;
 }
 
 template <class Stream>
-HttpConnection<Stream>::HttpConnection(Stream stream, beast::flat_buffer buffer, const ConnectionContext& context,
-                                       std::shared_ptr<ListenerState> state, std::string remote_address,
-                                       IpLimiter::Slot slot)
+HttpConnection<Stream>::HttpConnection(Stream stream, beast::flat_buffer buffer,
+                                       const ConnectionContext& context,
+                                       std::shared_ptr<ListenerState> state,
+                                       std::string remote_address, IpLimiter::Slot slot)
     : stream_(std::move(stream)),
       buffer_(std::move(buffer)),
       context_(context),
@@ -51,16 +53,17 @@ void HttpConnection<Stream>::read_request() {
   parser_->header_limit(16 * 1024);
   parser_->body_limit(context_.limits.max_body + 1024);
   beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-    self->state_->traffic.bytes_received += n;
-    if (ec == bhttp::error::body_limit) {
-      self->send(Response::text("Payload Too Large\n", 413), false, false);
-    } else if (ec) {
-      self->close();
-    } else {
-      self->on_request(self->parser_->release());
-    }
-  });
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                      self->state_->traffic.bytes_received += n;
+                      if (ec == bhttp::error::body_limit) {
+                        self->send(Response::text("Payload Too Large\n", 413), false, false);
+                      } else if (ec) {
+                        self->close();
+                      } else {
+                        self->on_request(self->parser_->release());
+                      }
+                    });
 }
 
 template <class Stream>
@@ -81,11 +84,11 @@ void HttpConnection<Stream>::on_request(BeastRequest request) {
     send(std::move(r), false, head);
     return;
   }
-  const std::string path = engineio::percent_decode(target.substr(0, target.find('?')));
+  const std::string path = http::percent_decode(target.substr(0, target.find('?')));
   const Router& router = context_.router;
 
   if (engineio::Server* engine = router.engine_for(path)) {
-    engineio::HttpRequest ereq = to_engine_request(request, remote_address_);
+    http::Request ereq = to_request(request, remote_address_);
     ereq.body = std::move(request.body());
     if (beast::websocket::is_upgrade(request)) {
       upgrade(*engine, std::move(request), std::move(ereq));
@@ -102,25 +105,26 @@ void HttpConnection<Stream>::on_request(BeastRequest request) {
     return;
   }
   if (const Handler* handler = router.handler_for(path)) {
-    send((*handler)(to_engine_request(request, remote_address_)), keep_alive, head);
+    send((*handler)(to_request(request, remote_address_)), keep_alive, head);
     return;
   }
-  send(router.static_file({path, request[bhttp::field::accept_encoding], request[bhttp::field::if_none_match]}),
+  send(router.static_file(
+           {path, request[bhttp::field::accept_encoding], request[bhttp::field::if_none_match]}),
        keep_alive, head);
 }
 
 template <class Stream>
 void HttpConnection<Stream>::on_engine_request(engineio::Server& engine, bool keep_alive,
-                                               engineio::HttpRequest ereq) {
+                                               http::Request ereq) {
   held_ = true;
   ++poll_generation_;
   engineio::PollAbort hook = engine.handle_http(
-      std::move(ereq), [self = this->shared_from_this(), keep_alive](engineio::HttpResponse r) {
+      std::move(ereq), [self = this->shared_from_this(), keep_alive](http::Response r) {
         if (!self->held_) return;
         self->held_ = false;
         self->abort_ = nullptr;
         ++self->poll_generation_;
-        self->send(Response{r.status, std::move(r.content_type), std::move(r.body), {}}, keep_alive, false);
+        self->send(std::move(r), keep_alive, false);
       });
   if (held_) {
     abort_ = std::move(hook);
@@ -132,23 +136,25 @@ void HttpConnection<Stream>::on_engine_request(engineio::Server& engine, bool ke
 template <class Stream>
 void HttpConnection<Stream>::watch_for_abort() {
   auto& socket = beast::get_lowest_layer(stream_).socket();
-  socket.async_wait(boost::asio::socket_base::wait_read,
-                    [self = this->shared_from_this(), generation = poll_generation_](beast::error_code ec) {
-                      if (!self->held_ || generation != self->poll_generation_) return;
-                      beast::error_code available_ec;
-                      auto& s = beast::get_lowest_layer(self->stream_).socket();
-                      if (!ec && s.available(available_ec) > 0 && !available_ec) return;
-                      self->held_ = false;
-                      auto abort = std::move(self->abort_);
-                      self->close();
-                      if (abort) abort();
-                    });
+  socket.async_wait(
+      boost::asio::socket_base::wait_read,
+      [self = this->shared_from_this(), generation = poll_generation_](beast::error_code ec) {
+        if (!self->held_ || generation != self->poll_generation_) return;
+        beast::error_code available_ec;
+        auto& s = beast::get_lowest_layer(self->stream_).socket();
+        if (!ec && s.available(available_ec) > 0 && !available_ec) return;
+        self->held_ = false;
+        auto abort = std::move(self->abort_);
+        self->close();
+        if (abort) abort();
+      });
 }
 
 template <class Stream>
-void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest request, engineio::HttpRequest ereq) {
+void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest request,
+                                     http::Request ereq) {
   if (auto refusal = engine.check_websocket(ereq)) {
-    send(Response{refusal->status, std::move(refusal->content_type), std::move(refusal->body), {}}, false, false);
+    send(std::move(*refusal), false, false);
     return;
   }
   upgraded_ = true;
@@ -157,8 +163,9 @@ void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest requ
   };
   // Plain TCP gets confab's lean framing; under TLS the stream's own state dwarfs Beast's.
   if constexpr (std::is_same_v<Stream, PlainStream>) {
-    auto channel = std::make_shared<TcpWebSocketChannel>(stream_.release_socket(), engine.config().max_payload,
-                                                         state_, std::move(slot_), context_.limits.max_ws_backlog);
+    auto channel = std::make_shared<TcpWebSocketChannel>(
+        stream_.release_socket(), engine.config().max_payload, state_, std::move(slot_),
+        context_.limits.max_ws_backlog);
     channel->accept(std::move(request), std::move(open));
   } else {
     auto channel =
@@ -171,7 +178,8 @@ void HttpConnection<Stream>::upgrade(engineio::Server& engine, BeastRequest requ
 template <class Stream>
 void HttpConnection<Stream>::send(Response response, bool keep_alive, bool head) {
   if (closed_) return;
-  auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status), 11);
+  auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+      static_cast<bhttp::status>(response.status), 11);
   res->set(bhttp::field::server, "confab");
   res->set(bhttp::field::content_type, response.content_type);
   for (const auto& [name, value] : context_.router.default_headers()) res->set(name, value);
@@ -185,16 +193,17 @@ void HttpConnection<Stream>::send(Response response, bool keep_alive, bool head)
   }
   beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
   ++state_->traffic.responses_in_flight;
-  bhttp::async_write(stream_, *res,
-                     [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t n) {
-                       --self->state_->traffic.responses_in_flight;
-                       self->state_->traffic.bytes_sent += n;
-                       if (ec || !keep_alive) {
-                         self->close();
-                       } else {
-                         self->read_request();
-                       }
-                     });
+  bhttp::async_write(
+      stream_, *res,
+      [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t n) {
+        --self->state_->traffic.responses_in_flight;
+        self->state_->traffic.bytes_sent += n;
+        if (ec || !keep_alive) {
+          self->close();
+        } else {
+          self->read_request();
+        }
+      });
 }
 
 template <class Stream>

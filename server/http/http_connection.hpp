@@ -19,15 +19,16 @@ template <class Stream>
 class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream>> {
  public:
   HttpConnection(Stream stream, boost::beast::flat_buffer buffer, const ConnectionContext& context,
-                 std::shared_ptr<ListenerState> state, std::string remote_address, IpLimiter::Slot slot);
+                 std::shared_ptr<ListenerState> state, std::string remote_address,
+                 IpLimiter::Slot slot);
   ~HttpConnection();
   void start() { read_request(); }
 
  private:
   void read_request();
   void on_request(BeastRequest request);
-  void on_engine_request(engineio::Server& engine, bool keep_alive, engineio::HttpRequest ereq);
-  void upgrade(engineio::Server& engine, BeastRequest request, engineio::HttpRequest ereq);
+  void on_engine_request(engineio::Server& engine, bool keep_alive, http::Request ereq);
+  void upgrade(engineio::Server& engine, BeastRequest request, http::Request ereq);
   void send(Response response, bool keep_alive, bool head);
   void watch_for_abort();
   void close();
@@ -49,6 +50,6 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
 extern template class HttpConnection<PlainStream>;
 extern template class HttpConnection<TlsStream>;
 
-engineio::HttpRequest to_engine_request(const BeastRequest& request, std::string remote_address);
+http::Request to_request(const BeastRequest& request, std::string remote_address);
 
 }  // namespace confab::http

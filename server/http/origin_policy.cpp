@@ -7,7 +7,8 @@ namespace confab::http {
 namespace {
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 }  // namespace
@@ -27,7 +28,7 @@ std::optional<std::string> origin_of_url(std::string_view url) {
   return scheme + "://" + authority;
 }
 
-bool OriginPolicy::allows(const engineio::HttpRequest& request) const {
+bool OriginPolicy::allows(const http::Request& request) const {
   if (request.origin.empty()) return true;
   const std::string origin = lower(request.origin);
   for (const auto& allowed : allowed_) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engineio/http_types.hpp"
+#include "http/message.hpp"
 
 namespace confab::http {
 
@@ -21,7 +21,7 @@ class OriginPolicy {
   // `public_origin`: as returned by origin_of_url; empty: compare with the Host header.
   explicit OriginPolicy(std::vector<std::string> allowed, std::string public_origin = {})
       : allowed_(std::move(allowed)), public_origin_(std::move(public_origin)) {}
-  bool allows(const engineio::HttpRequest& request) const;
+  bool allows(const http::Request& request) const;
 
  private:
   std::vector<std::string> allowed_;

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "http/response.hpp"
+#include "http/message.hpp"
 
 namespace confab::http {
 

@@ -1,8 +1,8 @@
 #include "http/websocket_frames.hpp"
 
-#include <simdjson.h>
-
 #include <cstring>
+
+#include "common/utf8.hpp"
 
 namespace confab::http {
 
@@ -49,10 +49,6 @@ void unmask(char* p, std::size_t n, const char* key_bytes) {
     std::memcpy(p + i, &chunk, 8);
   }
   for (; i < n; ++i) p[i] = static_cast<char>(static_cast<unsigned char>(p[i]) ^ key[i % 4]);
-}
-
-bool valid_utf8(std::string_view s) {
-  return simdjson::validate_utf8(s.data(), s.size());
 }
 
 }  // namespace
@@ -136,7 +132,7 @@ bool WsFrameReader::dispatch(WsOpcode opcode, bool fin, char* payload, std::size
         message_.assign(data);
         return true;
       }
-      if (!binary && !valid_utf8(data)) return fail(ws_close::invalid_payload);
+      if (!binary && !common::utf8::is_valid(data)) return fail(ws_close::invalid_payload);
       if (sink.on_message(data, binary)) return true;
       done_ = true;
       return false;
@@ -147,7 +143,8 @@ bool WsFrameReader::dispatch(WsOpcode opcode, bool fin, char* payload, std::size
       in_message_ = false;
       std::string message;
       message.swap(message_);  // the reader holds nothing once a message is out
-      if (!message_binary_ && !valid_utf8(message)) return fail(ws_close::invalid_payload);
+      if (!message_binary_ && !common::utf8::is_valid(message))
+        return fail(ws_close::invalid_payload);
       if (sink.on_message(message, message_binary_)) return true;
       done_ = true;
       return false;
@@ -163,7 +160,7 @@ bool WsFrameReader::dispatch(WsOpcode opcode, bool fin, char* payload, std::size
       if (length >= 2) {
         code = static_cast<std::uint16_t>(big_endian(payload, 2));
         if (!valid_close_code(code)) return fail(ws_close::protocol_error);
-        if (!valid_utf8(data.substr(2))) return fail(ws_close::invalid_payload);
+        if (!common::utf8::is_valid(data.substr(2))) return fail(ws_close::invalid_payload);
       }
       done_ = true;
       sink.on_close(code);

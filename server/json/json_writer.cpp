@@ -1,10 +1,10 @@
 #include "json/json_writer.hpp"
 
-#include <simdjson.h>
-
 #include <array>
 #include <charconv>
 #include <stdexcept>
+
+#include "common/utf8.hpp"
 
 namespace confab::json {
 
@@ -69,7 +69,7 @@ void JsonWriter::string(std::string_view text) {
     high |= byte;
     plain &= byte >= 0x20 && byte != '"' && byte != '\\';
   }
-  if (high >= 0x80 && !simdjson::validate_utf8(text.data(), text.size())) {
+  if (high >= 0x80 && !common::utf8::is_valid(text)) {
     throw std::invalid_argument("JSON string is not valid UTF-8");
   }
   if (plain) {

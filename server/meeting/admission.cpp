@@ -18,8 +18,8 @@ std::string denied_subject(const std::string& subject) {
 
 }  // namespace
 
-Admission::Admission(RoomDirectory& rooms, store::Store& store, Clock& clock, NameGenerator& names,
-                     const MeetingConfig& config)
+Admission::Admission(RoomDirectory& rooms, store::Store& store, common::Clock& clock,
+                     NameGenerator& names, const MeetingConfig& config)
     : rooms_(rooms),
       store_(store),
       clock_(clock),

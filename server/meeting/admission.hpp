@@ -2,7 +2,8 @@
 #include <optional>
 #include <string>
 
-#include "meeting/clock.hpp"
+#include "common/clock.hpp"
+#include "common/rate_limit.hpp"
 #include "meeting/failure_backoff.hpp"
 #include "meeting/join_request.hpp"
 #include "meeting/join_token.hpp"
@@ -10,7 +11,6 @@
 #include "meeting/name_generator.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/room_passwords.hpp"
-#include "meeting/token_bucket.hpp"
 #include "store/store.hpp"
 
 namespace confab::meeting {
@@ -33,7 +33,7 @@ struct AdmissionDecision {
 // the password.
 class Admission {
  public:
-  Admission(RoomDirectory& rooms, store::Store& store, Clock& clock, NameGenerator& names,
+  Admission(RoomDirectory& rooms, store::Store& store, common::Clock& clock, NameGenerator& names,
             const MeetingConfig& config);
 
   // Throws RequestError naming the rule that refuses entry. `target` is the live room or
@@ -56,14 +56,14 @@ class Admission {
 
   RoomDirectory& rooms_;
   store::Store& store_;
-  Clock& clock_;
+  common::Clock& clock_;
   NameGenerator& names_;
   const MeetingConfig& config_;
   JoinTokenCodec tokens_;
   RoomPasswords passwords_;
   FailureBackoff address_failures_;
   FailureBackoff room_failures_;
-  KeyedRateLimiter knocks_;
+  common::KeyedRateLimiter knocks_;
 };
 
 }  // namespace confab::meeting

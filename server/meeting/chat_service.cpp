@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "meeting/random_token.hpp"
+#include "common/random.hpp"
 #include "meeting/validation.hpp"
 
 namespace confab::meeting {
@@ -15,7 +15,7 @@ constexpr std::size_t kTrimsPerCap = 100;
 constexpr std::size_t kMaxTrimInterval = 100;
 }  // namespace
 
-ChatService::ChatService(store::Store& store, Clock& clock, RandomSource& random,
+ChatService::ChatService(store::Store& store, common::Clock& clock, common::RandomSource& random,
                          const MeetingConfig& config)
     : store_(store),
       clock_(clock),
@@ -28,7 +28,7 @@ ChatService::ChatService(store::Store& store, Clock& clock, RandomSource& random
 
 store::ChatMessage ChatService::post(Room& room, const Participant& author,
                                      std::string_view raw_text) {
-  store::ChatMessage message{.id = random_token(random_, kMessageIdLength),
+  store::ChatMessage message{.id = common::random_token(random_, kMessageIdLength),
                              .room = room.id(),
                              .user_id = author.id,
                              .name = author.name,

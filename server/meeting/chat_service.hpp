@@ -6,11 +6,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/clock.hpp"
+#include "common/random.hpp"
 #include "json/json_writer.hpp"
-#include "meeting/clock.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/participant.hpp"
-#include "meeting/random_source.hpp"
 #include "meeting/room.hpp"
 #include "meeting/room_directory.hpp"
 #include "store/store.hpp"
@@ -21,7 +21,8 @@ namespace confab::meeting {
 // retention (an age limit and a cap per room, so chat cannot fill the disk).
 class ChatService {
  public:
-  ChatService(store::Store& store, Clock& clock, RandomSource& random, const MeetingConfig& config);
+  ChatService(store::Store& store, common::Clock& clock, common::RandomSource& random,
+              const MeetingConfig& config);
 
   // Validates and stores the message, adds it to the room's recent chat and returns it for
   // broadcasting. Throws RequestError for bad text, store::StoreError if it cannot be stored.
@@ -38,8 +39,8 @@ class ChatService {
 
  private:
   store::Store& store_;
-  Clock& clock_;
-  RandomSource& random_;
+  common::Clock& clock_;
+  common::RandomSource& random_;
   std::size_t history_length_;
   std::size_t max_length_;
   std::int64_t retention_ms_;

@@ -39,7 +39,7 @@ const ParticipantId& other_member(const Room& room, const ParticipantId& from,
 }  // namespace
 
 HostControls::HostControls(RoomDirectory& rooms, Outbox& outbox, Membership& membership,
-                           Admission& admission, store::Store& store, Clock& clock)
+                           Admission& admission, store::Store& store, common::Clock& clock)
     : rooms_(rooms),
       outbox_(outbox),
       membership_(membership),

@@ -1,8 +1,8 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "meeting/admission.hpp"
-#include "meeting/clock.hpp"
 #include "meeting/event.hpp"
 #include "meeting/membership.hpp"
 #include "meeting/outbox.hpp"
@@ -18,7 +18,7 @@ namespace confab::meeting {
 class HostControls {
  public:
   HostControls(RoomDirectory& rooms, Outbox& outbox, Membership& membership, Admission& admission,
-               store::Store& store, Clock& clock);
+               store::Store& store, common::Clock& clock);
 
   // `event` must be one of the host events.
   nlohmann::json handle(const ParticipantId& from, Event event, const nlohmann::json& payload);
@@ -44,7 +44,7 @@ class HostControls {
   Membership& membership_;
   Admission& admission_;
   store::Store& store_;
-  Clock& clock_;
+  common::Clock& clock_;
 };
 
 }  // namespace confab::meeting

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "meeting/clock.hpp"
+#include "common/clock.hpp"
 #include "meeting/turn_credentials.hpp"
 #include "meeting/wire_json.hpp"
 
@@ -13,7 +13,7 @@ namespace confab::meeting {
 // minted for that client.
 class IceServers {
  public:
-  IceServers(nlohmann::json stun, TurnConfig turn, Clock& clock)
+  IceServers(nlohmann::json stun, TurnConfig turn, common::Clock& clock)
       : stun_(std::move(stun)),
         stun_text_(to_json_text(stun_)),
         turn_(std::move(turn)),
@@ -34,7 +34,7 @@ class IceServers {
   nlohmann::json stun_;
   std::string stun_text_;
   TurnCredentials turn_;
-  Clock& clock_;
+  common::Clock& clock_;
 };
 
 }  // namespace confab::meeting

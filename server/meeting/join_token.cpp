@@ -3,8 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "meeting/base64.hpp"
-#include "meeting/crypto.hpp"
+#include "common/base64.hpp"
+#include "common/crypto.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/validation.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 }
 
 nlohmann::json decode_json_part(std::string_view part, const char* what) {
-  const auto bytes = base64url_decode(part);
+  const auto bytes = common::base64url_decode(part);
   if (!bytes) invalid(std::string(what) + " is not base64url");
   auto value = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
   if (!value.is_object()) invalid(std::string(what) + " is not a JSON object");
@@ -61,9 +61,10 @@ std::string JoinTokenCodec::mint(const JoinTokenClaims& claims, std::int64_t iss
                          {"iat", issued_at_s},
                          {"exp", claims.exp}};
   if (claims.nbf) payload["nbf"] = *claims.nbf;
-  const std::string signing_input =
-      base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(payload.dump());
-  return signing_input + "." + base64url_encode(crypto::hmac_sha256(secret_, signing_input));
+  const std::string signing_input = common::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") +
+                                    "." + common::base64url_encode(payload.dump());
+  return signing_input + "." +
+         common::base64url_encode(common::crypto::hmac_sha256(secret_, signing_input));
 }
 
 JoinTokenClaims JoinTokenCodec::verify(std::string_view token, std::int64_t now_s) const {
@@ -85,9 +86,9 @@ JoinTokenClaims JoinTokenCodec::verify(std::string_view token, std::int64_t now_
   if (header.value("alg", nlohmann::json()) != "HS256") invalid("alg must be HS256");
   if (header.contains("crit")) invalid("critical header extensions are not supported");
 
-  const auto signature = base64url_decode(token.substr(last_dot + 1));
-  if (!signature ||
-      !crypto::equal_constant_time(*signature, crypto::hmac_sha256(secret_, signing_input))) {
+  const auto signature = common::base64url_decode(token.substr(last_dot + 1));
+  if (!signature || !common::crypto::equal_constant_time(
+                        *signature, common::crypto::hmac_sha256(secret_, signing_input))) {
     invalid("bad signature");
   }
 

@@ -9,8 +9,8 @@
 
 namespace confab::meeting {
 
-Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Clock& clock,
-                 RandomSource& random)
+Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, common::Clock& clock,
+                 common::RandomSource& random)
     : config_(std::move(config)),
       outbox_(outbox),
       clock_(clock),
@@ -151,10 +151,6 @@ void Meeting::disconnect(const ParticipantId& id) {
   membership_.disconnect(id);
   chat_rate_.forget(id);
   addresses_.forget(id);
-}
-
-bool Meeting::handles(std::string_view event) const {
-  return parse_event(event).has_value();
 }
 
 MeetingStats Meeting::stats() const {

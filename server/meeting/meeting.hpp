@@ -7,10 +7,12 @@
 #include <optional>
 #include <string_view>
 
+#include "common/clock.hpp"
+#include "common/random.hpp"
+#include "common/rate_limit.hpp"
 #include "meeting/admission.hpp"
 #include "meeting/chat_service.hpp"
 #include "meeting/client_addresses.hpp"
-#include "meeting/clock.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/event.hpp"
 #include "meeting/host_controls.hpp"
@@ -20,12 +22,10 @@
 #include "meeting/membership.hpp"
 #include "meeting/name_generator.hpp"
 #include "meeting/outbox.hpp"
-#include "meeting/random_source.hpp"
 #include "meeting/reply.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/sfu_signaling.hpp"
 #include "meeting/signaling_relay.hpp"
-#include "meeting/token_bucket.hpp"
 #include "store/store.hpp"
 
 namespace confab::meeting {
@@ -33,8 +33,8 @@ namespace confab::meeting {
 class Meeting {
  public:
   // All references must outlive the Meeting.
-  Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, Clock& clock,
-          RandomSource& random);
+  Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, common::Clock& clock,
+          common::RandomSource& random);
   Meeting(const Meeting&) = delete;
   Meeting& operator=(const Meeting&) = delete;
 
@@ -60,9 +60,6 @@ class Meeting {
   // it at start and periodically. Returns how many were deleted.
   std::size_t prune_chat() { return chat_.prune(rooms_); }
 
-  // Whether `event` is a meeting event (otherwise handle() answers unknown_event).
-  bool handles(std::string_view event) const;
-
   MeetingStats stats() const;
 
   // Where the SFU's data plane reports (config.media_router's events), on the same strand.
@@ -83,7 +80,7 @@ class Meeting {
 
   MeetingConfig config_;
   Outbox& outbox_;
-  Clock& clock_;
+  common::Clock& clock_;
   RoomDirectory rooms_;
   NameGenerator names_;
   ChatService chat_;
@@ -94,7 +91,7 @@ class Meeting {
   Membership membership_;
   HostControls host_controls_;
   SignalingRelay relay_;
-  KeyedRateLimiter chat_rate_;
+  common::KeyedRateLimiter chat_rate_;
   std::uint64_t messages_relayed_ = 0;
   std::uint64_t chat_messages_ = 0;
   std::array<std::uint64_t, kErrorCodeCount> errors_{};

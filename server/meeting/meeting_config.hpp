@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/rate_limit.hpp"
 #include "meeting/failure_backoff.hpp"
 #include "meeting/media_router.hpp"
 #include "meeting/password_hasher.hpp"
-#include "meeting/token_bucket.hpp"
 #include "meeting/turn_credentials.hpp"
 
 namespace confab::meeting {
@@ -30,10 +30,10 @@ struct MeetingConfig {
   TurnConfig turn;
 
   // Abuse limits.
-  std::size_t max_rooms = 1000;                       // live rooms, server-wide
-  std::size_t max_participants = 10'000;              // members and waiters, server-wide
-  std::size_t waiting_room_capacity = 50;             // waiters per room
-  RateLimit chat_rate{.per_second = 5, .burst = 10};  // per participant
+  std::size_t max_rooms = 1000;                               // live rooms, server-wide
+  std::size_t max_participants = 10'000;                      // members and waiters, server-wide
+  std::size_t waiting_room_capacity = 50;                     // waiters per room
+  common::RateLimit chat_rate{.per_second = 5, .burst = 10};  // per participant
   // Wrong room passwords: backoff per client address and per room (too_many_attempts).
   BackoffPolicy password_backoff_address{.free_failures = 5,
                                          .base_delay_ms = 1000,
@@ -47,13 +47,13 @@ struct MeetingConfig {
                                       .max_keys = 100'000};
   // Slow password hashes (setting or first-verifying a password), server-wide: one budget for
   // addresses without recent wrong passwords, a smaller one for those with.
-  RateLimit password_hashing{.per_second = 2, .burst = 5};
-  RateLimit suspect_password_hashing{.per_second = 0.5, .burst = 2};
+  common::RateLimit password_hashing{.per_second = 2, .burst = 5};
+  common::RateLimit suspect_password_hashing{.per_second = 0.5, .burst = 2};
   int password_iterations = PasswordHasher::kDefaultIterations;
   // Waiting rooms: waiters from one address at one room's door, and knocks from one address
   // on one room.
   std::size_t max_knocks_per_address = 5;
-  RateLimit knock_rate{.per_second = 1.0 / 6, .burst = 10};
+  common::RateLimit knock_rate{.per_second = 1.0 / 6, .burst = 10};
 
   // Chat retention: messages older than this are deleted (0: kept forever), and a room keeps
   // at most this many (0: no cap).

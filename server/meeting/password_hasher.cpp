@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "meeting/base64.hpp"
-#include "meeting/crypto.hpp"
+#include "common/base64.hpp"
+#include "common/crypto.hpp"
 
 namespace confab::meeting {
 
@@ -28,7 +28,7 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 std::string encode(int iterations, std::string_view salt, std::string_view hash) {
   return std::string(PasswordHasher::kScheme) + "$" + std::to_string(iterations) + "$" +
-         base64_encode(salt) + "$" + base64_encode(hash);
+         common::base64_encode(salt) + "$" + common::base64_encode(hash);
 }
 
 }  // namespace
@@ -40,8 +40,9 @@ PasswordHasher::PasswordHasher(int iterations) : iterations_(iterations) {
 }
 
 std::string PasswordHasher::hash(std::string_view password) const {
-  const std::string salt = crypto::secure_random_bytes(kSaltBytes);
-  return encode(iterations_, salt, crypto::pbkdf2_sha256(password, salt, iterations_, kHashBytes));
+  const std::string salt = common::crypto::secure_random_bytes(kSaltBytes);
+  return encode(iterations_, salt,
+                common::crypto::pbkdf2_sha256(password, salt, iterations_, kHashBytes));
 }
 
 bool PasswordHasher::verify(std::string_view encoded, std::string_view password) const {
@@ -52,14 +53,15 @@ bool PasswordHasher::verify(std::string_view encoded, std::string_view password)
   int iterations = 0;
   const auto [end, error] =
       std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
-  const auto salt = base64_decode(parts[2]);
-  const auto expected = base64_decode(parts[3]);
+  const auto salt = common::base64_decode(parts[2]);
+  const auto expected = common::base64_decode(parts[3]);
   if (error != std::errc() || end != parts[1].data() + parts[1].size() || iterations < 1 ||
       iterations > kMaxIterations || !salt || !expected || expected->empty()) {
     throw std::invalid_argument("malformed password hash");
   }
-  const std::string actual = crypto::pbkdf2_sha256(password, *salt, iterations, expected->size());
-  return crypto::equal_constant_time(actual, *expected);
+  const std::string actual =
+      common::crypto::pbkdf2_sha256(password, *salt, iterations, expected->size());
+  return common::crypto::equal_constant_time(actual, *expected);
 }
 
 }  // namespace confab::meeting

@@ -4,8 +4,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/rate_limit.hpp"
 #include "meeting/password_hasher.hpp"
-#include "meeting/token_bucket.hpp"
 
 namespace confab::meeting {
 
@@ -21,7 +21,7 @@ enum class HashBudget { clean, suspect };
 // reaches the disk (the stored hash stays a salted PBKDF2, as strong as it was).
 class RoomPasswords {
  public:
-  RoomPasswords(int iterations, RateLimit clean_budget, RateLimit suspect_budget,
+  RoomPasswords(int iterations, common::RateLimit clean_budget, common::RateLimit suspect_budget,
                 std::int64_t now_ms);
 
   // The encoded slow hash of a new password, to be stored. Throws rate_limited over budget.
@@ -42,8 +42,8 @@ class RoomPasswords {
   void remember(const std::string& room_id, const std::string& stored, std::string_view password);
 
   PasswordHasher hasher_;
-  TokenBucket budget_;
-  TokenBucket suspect_budget_;
+  common::TokenBucket budget_;
+  common::TokenBucket suspect_budget_;
   std::string key_;
   std::unordered_map<std::string, Verified> verified_;
 };

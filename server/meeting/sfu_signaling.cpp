@@ -4,9 +4,10 @@
 #include <cctype>
 #include <exception>
 
+#include "common/hex.hpp"
+#include "common/random.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/payload_reader.hpp"
-#include "meeting/random_token.hpp"
 #include "meeting/room_broadcast.hpp"
 
 namespace confab::meeting {
@@ -36,19 +37,12 @@ void check_empty_payload(const json& payload) {
   throw RequestError(ErrorCode::bad_dtls_parameters, "dtls_parameters." + std::string(what));
 }
 
-bool is_hex(char c) {
-  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-}
-
 // "AB:CD:...": 32 bytes of SHA-256, returned in upper case as the data plane compares it.
 std::string sha256_fingerprint(const json& value) {
   if (!value.is_string()) bad_dtls("fingerprints[].value must be a string");
   std::string text = value.get<std::string>();
-  bool valid = text.size() == 32 * 3 - 1;
-  for (std::size_t i = 0; valid && i < text.size(); ++i) {
-    valid = i % 3 == 2 ? text[i] == ':' : is_hex(text[i]);
-  }
-  if (!valid) bad_dtls("fingerprints[].value must be 32 hex bytes separated by ':'");
+  if (!common::parse_colon_hex(text, 32))
+    bad_dtls("fingerprints[].value must be 32 hex bytes separated by ':'");
   std::transform(text.begin(), text.end(), text.begin(), [](char c) {
     return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   });
@@ -132,7 +126,7 @@ MediaKind kind_of(MediaSource source) {
                                                                            : MediaKind::video;
 }
 
-SfuSignaling::SfuSignaling(RoomDirectory& rooms, Outbox& outbox, RandomSource& random,
+SfuSignaling::SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
                            const MeetingConfig& config)
     : rooms_(rooms),
       outbox_(outbox),
@@ -560,7 +554,7 @@ void SfuSignaling::transport_closed(const std::string& transport_id, std::string
 
 std::string SfuSignaling::new_id() {
   for (;;) {
-    std::string id = random_token(random_, kIdLength);
+    std::string id = common::random_token(random_, kIdLength);
     if (ids_.insert(id).second) return id;
   }
 }

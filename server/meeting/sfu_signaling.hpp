@@ -9,12 +9,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/random.hpp"
 #include "json/json_writer.hpp"
 #include "meeting/event.hpp"
 #include "meeting/media_router.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/outbox.hpp"
-#include "meeting/random_source.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/rtp_parameters.hpp"
 
@@ -36,7 +36,7 @@ MediaKind kind_of(MediaSource source);
 class SfuSignaling final : public MediaEvents {
  public:
   // `config.media_router` null: no SFU (rooms stay meshes, sfu_* are sfu_unavailable).
-  SfuSignaling(RoomDirectory& rooms, Outbox& outbox, RandomSource& random,
+  SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
                const MeetingConfig& config);
 
   // `event` must be one of the sfu_* events.
@@ -129,7 +129,7 @@ class SfuSignaling final : public MediaEvents {
 
   RoomDirectory& rooms_;
   Outbox& outbox_;
-  RandomSource& random_;
+  common::RandomSource& random_;
   const MeetingConfig& config_;
   MediaRouter* router_;
   std::unordered_map<std::string, RoomMedia> media_;            // by room id, while the room lives

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "meeting/base64.hpp"
-#include "meeting/crypto.hpp"
+#include "common/base64.hpp"
+#include "common/crypto.hpp"
 
 namespace confab::meeting {
 
@@ -16,9 +16,10 @@ TurnCredentials::TurnCredentials(TurnConfig config) : config_(std::move(config))
 
 nlohmann::json TurnCredentials::ice_server(std::string_view user, std::int64_t now_s) const {
   const std::string username = std::to_string(now_s + config_.ttl_s) + ":" + std::string(user);
-  return nlohmann::json{{"urls", config_.urls},
-                        {"username", username},
-                        {"credential", base64_encode(crypto::hmac_sha1(config_.secret, username))}};
+  return nlohmann::json{
+      {"urls", config_.urls},
+      {"username", username},
+      {"credential", common::base64_encode(common::crypto::hmac_sha1(config_.secret, username))}};
 }
 
 }  // namespace confab::meeting

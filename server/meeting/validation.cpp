@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.hpp"
 #include "meeting/error_code.hpp"
-#include "meeting/utf8.hpp"
 
 namespace confab::meeting {
 
@@ -25,29 +25,29 @@ void validate_room_id(std::string_view room_id) {
 }
 
 std::string validate_display_name(std::string_view raw_name) {
-  const auto name = utf8::trim(raw_name);
+  const auto name = common::utf8::trim(raw_name);
   if (!name) throw RequestError(ErrorCode::invalid_name, "name is not valid UTF-8");
   if (name->empty()) throw RequestError(ErrorCode::invalid_name, "name is empty");
-  if (utf8::count_code_points(*name) > kMaxDisplayNameLength) {
+  if (common::utf8::count_code_points(*name) > kMaxDisplayNameLength) {
     throw RequestError(ErrorCode::invalid_name, "name is longer than 64 characters");
   }
-  if (utf8::contains_control(*name)) {
+  if (common::utf8::contains_control(*name)) {
     throw RequestError(ErrorCode::invalid_name, "name contains control characters");
   }
-  if (utf8::contains_bidi_control(*name)) {
+  if (common::utf8::contains_bidi_control(*name)) {
     throw RequestError(ErrorCode::invalid_name, "name contains direction override characters");
   }
-  if (!utf8::has_visible(*name)) {
+  if (!common::utf8::has_visible(*name)) {
     throw RequestError(ErrorCode::invalid_name, "name has no visible characters");
   }
   return std::string(*name);
 }
 
 void validate_new_password(std::string_view password) {
-  if (!utf8::is_valid(password)) {
+  if (!common::utf8::is_valid(password)) {
     throw RequestError(ErrorCode::bad_request, "field 'password' is not valid UTF-8");
   }
-  const std::size_t length = utf8::count_code_points(password);
+  const std::size_t length = common::utf8::count_code_points(password);
   if (length == 0 || length > kMaxPasswordLength) {
     throw RequestError(ErrorCode::bad_request,
                        "field 'password' must be 1-128 characters, or null to remove it");
@@ -55,21 +55,21 @@ void validate_new_password(std::string_view password) {
 }
 
 std::string validate_chat_text(std::string_view raw_text, std::size_t max_length) {
-  const auto text = utf8::trim(raw_text);
+  const auto text = common::utf8::trim(raw_text);
   if (!text) throw RequestError(ErrorCode::bad_request, "field 'text' is not valid UTF-8");
   if (text->empty()) throw RequestError(ErrorCode::too_long, "message is empty");
-  if (utf8::count_code_points(*text) > max_length) {
+  if (common::utf8::count_code_points(*text) > max_length) {
     throw RequestError(ErrorCode::too_long,
                        "message is longer than " + std::to_string(max_length) + " characters");
   }
-  if (utf8::contains_control_except_tab_and_newline(*text)) {
+  if (common::utf8::contains_control_except_tab_and_newline(*text)) {
     throw RequestError(ErrorCode::invalid_message, "message contains control characters");
   }
-  if (utf8::contains_bidi_control(*text)) {
+  if (common::utf8::contains_bidi_control(*text)) {
     throw RequestError(ErrorCode::invalid_message,
                        "message contains direction override characters");
   }
-  if (!utf8::has_visible(*text)) {
+  if (!common::utf8::has_visible(*text)) {
     throw RequestError(ErrorCode::invalid_message, "message has no visible characters");
   }
   return std::string(*text);

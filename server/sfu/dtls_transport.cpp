@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/hex.hpp"
 #include "sfu/dtls_bio.hpp"
 #include "sfu/dtls_certificate.hpp"
 #include "sfu/dtls_context.hpp"
@@ -131,29 +132,6 @@ const EVP_MD* digest_by_name(std::string_view algorithm) {
   return nullptr;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "AB:CD:..." -> bytes; nullopt unless it is exactly `size` colon-separated hex pairs.
-std::optional<std::vector<std::uint8_t>> parse_fingerprint(std::string_view value,
-                                                           std::size_t size) {
-  if (size == 0 || value.size() != size * 3 - 1) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  out.reserve(size);
-  for (std::size_t i = 0; i < size; ++i) {
-    const int hi = hex_value(value[i * 3]);
-    const int lo = hex_value(value[i * 3 + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    if (i + 1 < size && value[i * 3 + 2] != ':') return std::nullopt;
-    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
-  }
-  return out;
-}
-
 std::optional<SrtpProfile> negotiated_profile(SSL* ssl) {
   const SRTP_PROTECTION_PROFILE* profile = SSL_get_selected_srtp_profile(ssl);
   if (profile == nullptr) return std::nullopt;
@@ -191,7 +169,7 @@ bool DtlsTransport::set_remote_fingerprint(std::string_view algorithm, std::stri
   fingerprint_invalid_ = false;
   const EVP_MD* md = digest_by_name(algorithm);
   auto digest = md != nullptr
-                    ? parse_fingerprint(value, static_cast<std::size_t>(EVP_MD_get_size(md)))
+                    ? common::parse_colon_hex(value, static_cast<std::size_t>(EVP_MD_get_size(md)))
                     : std::nullopt;
   if (!digest) {
     fingerprint_invalid_ = true;

@@ -2,11 +2,12 @@
 
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <boost/asio/ip/udp.hpp>
 #include <stdexcept>
+
+#include "common/random.hpp"
 
 namespace confab::sfu {
 
@@ -15,18 +16,13 @@ namespace {
 // ICE credentials: letters and digits (ice-char also allows '+' and '/', which some
 // clients mishandle in USERNAME).
 std::string ice_credential(std::size_t length) {
-  static constexpr std::string_view kAlphabet =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  std::string out(length, '\0');
-  std::vector<unsigned char> bytes(length);
-  if (RAND_bytes(bytes.data(), static_cast<int>(length)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
-  for (std::size_t i = 0; i < length; ++i) out[i] = kAlphabet[bytes[i] % 62];
-  return out;
+  common::SecureRandomSource random;
+  return common::random_token(random, length, common::kAlphanumeric);
 }
 
-meeting::IceParameters fresh_ice_parameters() { return {ice_credential(16), ice_credential(32)}; }
+meeting::IceParameters fresh_ice_parameters() {
+  return {ice_credential(16), ice_credential(32)};
+}
 
 bool is_loopback(const std::string& address) {
   boost::system::error_code ec;
@@ -78,7 +74,9 @@ Sfu::Sfu(SfuOptions options, Post post_to_signaling)
   for (auto& worker : workers_) worker->start();
 }
 
-Sfu::~Sfu() { workers_.clear(); }
+Sfu::~Sfu() {
+  workers_.clear();
+}
 
 std::vector<std::uint16_t> Sfu::ports() const {
   std::vector<std::uint16_t> out;
@@ -119,9 +117,8 @@ meeting::TransportInfo Sfu::create_transport(std::string_view room, const std::s
   std::uint32_t local_preference = 65535;
   for (const auto& address : options_.announced_addresses) {
     // RFC 8445 5.1.2.1: host type preference 126.
-    info.candidates.push_back(
-        {"udp" + std::to_string(info.candidates.size()),
-         (126u << 24) | (local_preference-- << 8) | 255u, address, port});
+    info.candidates.push_back({"udp" + std::to_string(info.candidates.size()),
+                               (126u << 24) | (local_preference-- << 8) | 255u, address, port});
   }
   workers_[index]->post([id, ice = info.ice](Forwarder& f, Worker::Clock::time_point now) {
     f.add_transport(id, ice.ufrag, ice.pwd, now);
@@ -135,7 +132,9 @@ Worker* Sfu::worker_of(const std::unordered_map<std::string, std::size_t>& index
   return it == index.end() ? nullptr : workers_[it->second].get();
 }
 
-Worker* Sfu::worker_of_transport(const std::string& id) { return worker_of(transport_worker_, id); }
+Worker* Sfu::worker_of_transport(const std::string& id) {
+  return worker_of(transport_worker_, id);
+}
 
 void Sfu::connect_transport(const std::string& id, std::string_view algorithm,
                             std::string_view fingerprint) {

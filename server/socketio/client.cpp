@@ -1,6 +1,7 @@
 #include "socketio/client.hpp"
 
-#include "engineio/random_id.hpp"
+#include "common/clock.hpp"
+#include "common/random.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/server.hpp"
 
@@ -9,9 +10,10 @@ namespace confab::socketio {
 Client::Client(Server& server, engineio::Session& session)
     : server_(server), session_(session), decoder_(server.options().max_attachments) {
   if (server.options().max_messages_per_second > 0) {
-    rate_.emplace(
-        server.options().max_messages_per_second,
-        std::max(server.options().message_burst, server.options().max_messages_per_second));
+    rate_.emplace(common::RateLimit{.per_second = server.options().max_messages_per_second,
+                                    .burst = std::max(server.options().message_burst,
+                                                      server.options().max_messages_per_second)},
+                  common::monotonic_ms());
   }
   arm_connect_timer();
 }
@@ -34,7 +36,7 @@ Client::~Client() {
 }
 
 bool Client::admit_packet() {
-  if (!rate_ || rate_->take()) return true;
+  if (!rate_ || rate_->try_take(common::monotonic_ms())) return true;
   server_.report("rate_limit", "too many messages");
   for (auto& socket : sockets_) {
     socket->send_packet(
@@ -123,7 +125,7 @@ void Client::connect(Packet& packet) {
     refuse("Auth too large");
     return;
   }
-  auto socket = std::make_shared<Socket>(*this, *nsp, engineio::random_id(), std::move(auth));
+  auto socket = std::make_shared<Socket>(*this, *nsp, common::secure_random_id(), std::move(auth));
   if (auto refusal = nsp->admit(*socket)) {
     refuse(*refusal);
     return;

@@ -6,10 +6,10 @@
 #include <optional>
 #include <vector>
 
+#include "common/rate_limit.hpp"
 #include "engineio/session.hpp"
 #include "socketio/packet.hpp"
 #include "socketio/socket.hpp"
-#include "socketio/token_bucket.hpp"
 
 namespace confab::socketio {
 
@@ -43,7 +43,7 @@ class Client final : public engineio::SessionListener {
   engineio::Session& session_;
   Decoder decoder_;
   std::vector<std::shared_ptr<Socket>> sockets_;
-  std::optional<TokenBucket> rate_;
+  std::optional<common::TokenBucket> rate_;
   std::unique_ptr<boost::asio::steady_timer> connect_timer_;  // while in no namespace
 };
 

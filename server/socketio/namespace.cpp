@@ -64,10 +64,8 @@ void Namespace::clear_handlers() {
 
 void Namespace::dispatch(Socket& socket, Packet& packet) {
   nlohmann::json& args = *packet.data;
-  if (packet.type == PacketType::ack) {
-    socket.on_ack(*packet.id, std::move(args));
-    return;
-  }
+  // The server never asks for acknowledgements, so an ACK from the client answers nothing.
+  if (packet.type == PacketType::ack) return;
   const nlohmann::json name = std::move(args[0]);
   args.erase(args.begin());
   const std::string event = name.is_string() ? name.get<std::string>() : name.dump();

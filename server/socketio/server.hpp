@@ -38,7 +38,6 @@ class Server {
 
   Namespace& of(const std::string& name);
   Namespace* find(std::string_view name) const;
-  std::size_t client_count() const { return clients_.size(); }
 
   // Used by Client.
   boost::asio::io_context& io() { return io_; }

@@ -30,8 +30,8 @@ void Ack::send_text(std::string_view args) {
 Socket::Socket(Client& client, Namespace& nsp, SocketId id, std::string auth)
     : client_(&client), nsp_(nsp), id_(std::move(id)), auth_(std::move(auth)) {}
 
-const engineio::HttpRequest& Socket::handshake() const {
-  static const engineio::HttpRequest kNone;
+const http::Request& Socket::handshake() const {
+  static const http::Request kNone;
   return client_ ? client_->session().handshake() : kNone;
 }
 
@@ -41,13 +41,6 @@ void Socket::emit(std::string_view event, nlohmann::json value) {
 
 void Socket::emit_args(nlohmann::json args) {
   send_packet(Packet{PacketType::event, nsp_.name(), std::nullopt, std::move(args)});
-}
-
-void Socket::emit_with_ack(std::string_view event, nlohmann::json value, AckCallback on_ack) {
-  const std::uint64_t id = next_ack_id_++;
-  pending_acks_.emplace(id, std::move(on_ack));
-  send_packet(
-      Packet{PacketType::event, nsp_.name(), id, nlohmann::json::array({event, std::move(value)})});
 }
 
 void Socket::emit_text(std::string_view event, std::string_view value) {
@@ -99,19 +92,10 @@ void Socket::send_packet(const Packet& packet) {
   send_encoded(encode(packet));
 }
 
-void Socket::on_ack(std::uint64_t id, nlohmann::json args) {
-  auto it = pending_acks_.find(id);
-  if (it == pending_acks_.end()) return;
-  AckCallback callback = std::move(it->second);
-  pending_acks_.erase(it);
-  callback(std::move(args));
-}
-
 void Socket::on_closed(std::string_view reason) {
   if (!client_) return;
   nsp_.remove(*this, reason);
   client_ = nullptr;
-  pending_acks_.clear();
 }
 
 }  // namespace confab::socketio

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engineio/http_types.hpp"
+#include "http/message.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/packet.hpp"
 
@@ -34,8 +34,6 @@ class Ack {
   bool sent_ = false;
 };
 
-using AckCallback = std::function<void(nlohmann::json args)>;
-
 class Socket : public std::enable_shared_from_this<Socket> {
  public:
   // `auth`: the CONNECT payload as compact JSON text.
@@ -48,12 +46,11 @@ class Socket : public std::enable_shared_from_this<Socket> {
   // Parsed on each call: kept as text, a big auth object costs its size, not ten times that
   // as a tree, for the connection's life.
   nlohmann::json auth() const { return nlohmann::json::parse(auth_); }
-  const engineio::HttpRequest& handshake() const;
+  const http::Request& handshake() const;
   bool connected() const { return client_ != nullptr; }
 
   void emit(std::string_view event, nlohmann::json value);
   void emit_args(nlohmann::json args);  // [event, arg...]
-  void emit_with_ack(std::string_view event, nlohmann::json value, AckCallback on_ack);
   // `value` is JSON text, sent as is; `event` must be a plain name (nothing to escape).
   void emit_text(std::string_view event, std::string_view value);
   // To every socket in `room` but this one.
@@ -70,7 +67,6 @@ class Socket : public std::enable_shared_from_this<Socket> {
   // Used by the adapter, the namespace and the client.
   void send_encoded(const Encoded& packet);
   void send_packet(const Packet& packet);
-  void on_ack(std::uint64_t id, nlohmann::json args);
   void on_closed(std::string_view reason);
 
  private:
@@ -78,8 +74,6 @@ class Socket : public std::enable_shared_from_this<Socket> {
   Namespace& nsp_;
   SocketId id_;
   std::string auth_;
-  std::uint64_t next_ack_id_ = 0;
-  std::unordered_map<std::uint64_t, AckCallback> pending_acks_;
 };
 
 }  // namespace confab::socketio

@@ -140,10 +140,6 @@ SqliteStore::~SqliteStore() = default;
 SqliteStore::SqliteStore(SqliteStore&&) noexcept = default;
 SqliteStore& SqliteStore::operator=(SqliteStore&&) noexcept = default;
 
-const std::string& SqliteStore::database_path() const {
-  return impl_->path;
-}
-
 void SqliteStore::append_message(const ChatMessage& message) {
   std::lock_guard lock(impl_->mutex);
   sqlite::Statement::Run(impl_->insert_message)

@@ -29,9 +29,6 @@ class SqliteStore final : public Store {
   std::optional<RoomRecord> get_room(std::string_view id) override;
   void put_room(const RoomRecord& room) override;
 
-  // The file backing the store, or ":memory:".
-  const std::string& database_path() const;
-
  private:
   struct Impl;
   explicit SqliteStore(std::unique_ptr<Impl> impl);

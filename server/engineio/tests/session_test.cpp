@@ -14,7 +14,9 @@ using namespace std::chrono_literals;
 struct FakeWs : WsChannel {
   std::vector<std::pair<std::string, bool>> frames;
   bool closed = false;
-  void send(std::string frame, bool binary) override { frames.emplace_back(std::move(frame), binary); }
+  void send(std::string frame, bool binary) override {
+    frames.emplace_back(std::move(frame), binary);
+  }
   void close() override { closed = true; }
 };
 
@@ -29,32 +31,34 @@ struct Echo : SessionListener {
 };
 
 struct Reply {
-  std::optional<HttpResponse> response;
+  std::optional<http::Response> response;
   PollResponder responder() {
-    return [this](HttpResponse r) { response = std::move(r); };
+    return [this](http::Response r) { response = std::move(r); };
   }
 };
 
 class EngineTest : public ::testing::Test {
  protected:
   EngineTest() : server(io, ServerConfig{60ms, 40ms, 1000, true}) {
-    server.on_connection([this](Session& s) { s.set_listener(std::make_unique<Echo>(s, &close_reason)); });
+    server.on_connection(
+        [this](Session& s) { s.set_listener(std::make_unique<Echo>(s, &close_reason)); });
   }
 
-  static HttpRequest request(std::string method, std::string query, std::string body = {}) {
-    HttpRequest r;
+  static http::Request request(std::string method, std::string query, std::string body = {}) {
+    http::Request r;
     r.method = std::move(method);
-    r.query = parse_query(query);
+    r.query = http::parse_query(query);
     r.body = std::move(body);
     return r;
   }
 
-  HttpResponse call(std::string method, std::string query, std::string body = {}) {
+  http::Response call(std::string method, std::string query, std::string body = {}) {
     Reply reply;
-    server.handle_http(request(std::move(method), std::move(query), std::move(body)), reply.responder());
+    server.handle_http(request(std::move(method), std::move(query), std::move(body)),
+                       reply.responder());
     io.poll();
     EXPECT_TRUE(reply.response) << "request was held";
-    return reply.response.value_or(HttpResponse{});
+    return reply.response.value_or(http::Response{});
   }
 
   std::string open_polling() {
@@ -93,19 +97,30 @@ TEST_F(EngineTest, PollingHandshakeAdvertisesConfig) {
 TEST_F(EngineTest, BadQueryParametersAndMethodsAre400) {
   EXPECT_EQ(call("GET", "transport=polling").status, 400);
   EXPECT_EQ(call("GET", "EIO=abc&transport=polling").status, 400);
-  EXPECT_EQ(call("GET", "EIO=3&transport=polling").body, R"({"code":5,"message":"Unsupported protocol version"})");
+  EXPECT_EQ(call("GET", "EIO=3&transport=polling").body,
+            R"({"code":5,"message":"Unsupported protocol version"})");
   EXPECT_EQ(call("GET", "EIO=4").body, R"({"code":0,"message":"Transport unknown"})");
   EXPECT_EQ(call("GET", "EIO=4&transport=abc").status, 400);
-  EXPECT_EQ(call("POST", "EIO=4&transport=polling").body, R"({"code":2,"message":"Bad handshake method"})");
+  EXPECT_EQ(call("POST", "EIO=4&transport=polling").body,
+            R"({"code":2,"message":"Bad handshake method"})");
   EXPECT_EQ(call("PUT", "EIO=4&transport=polling").status, 400);
-  EXPECT_EQ(call("GET", "EIO=4&transport=polling&sid=nope").body, R"({"code":1,"message":"Session ID unknown"})");
+  EXPECT_EQ(call("GET", "EIO=4&transport=polling&sid=nope").body,
+            R"({"code":1,"message":"Session ID unknown"})");
   EXPECT_EQ(server.session_count(), 0u);
 }
 
 TEST_F(EngineTest, PostedPacketsComeBackInOnePoll) {
   auto sid = open_polling();
-  EXPECT_EQ(call("POST", q(sid), "4test1\x1e" "4test2\x1e" "bAQIDBA==").body, "ok");
-  EXPECT_EQ(call("GET", q(sid)).body, "4test1\x1e" "4test2\x1e" "bAQIDBA==");
+  EXPECT_EQ(call("POST", q(sid),
+                 "4test1\x1e"
+                 "4test2\x1e"
+                 "bAQIDBA==")
+                .body,
+            "ok");
+  EXPECT_EQ(call("GET", q(sid)).body,
+            "4test1\x1e"
+            "4test2\x1e"
+            "bAQIDBA==");
 }
 
 TEST_F(EngineTest, HeldPollIsAnsweredWhenDataArrives) {
@@ -188,7 +203,9 @@ TEST_F(EngineTest, ServerCloseDeliversQueuedPacketsThenClose) {
   auto session = server.find(sid);
   session->send("bye");
   session->close();
-  EXPECT_EQ(call("GET", q(sid)).body, "4bye\x1e" "1");
+  EXPECT_EQ(call("GET", q(sid)).body,
+            "4bye\x1e"
+            "1");
   EXPECT_EQ(server.session_count(), 0u);
 }
 
@@ -248,7 +265,7 @@ TEST_F(EngineTest, UpgradeFromPollingToWebSocket) {
   ASSERT_EQ(ws->frames.size(), 1u);
   EXPECT_EQ(ws->frames[0].first, "3probe");
   ASSERT_TRUE(held.response);
-  EXPECT_EQ(held.response->body, "6");      // the held poll ends so the client can pause
+  EXPECT_EQ(held.response->body, "6");       // the held poll ends so the client can pause
   EXPECT_EQ(call("GET", q(sid)).body, "6");  // and polls during the upgrade get noop
   server.find(sid)->send("queued");
   handler->on_frame("5", false);
@@ -299,7 +316,7 @@ TEST_F(EngineTest, ClosedProbeLeavesPollingSessionUsable) {
 }
 
 TEST_F(EngineTest, AdmissionCheckRefusesNewSessions) {
-  server.set_admission_check([](const HttpRequest& r) -> std::optional<std::string> {
+  server.set_admission_check([](const http::Request& r) -> std::optional<std::string> {
     if (r.origin == "http://evil.example") return "Origin not allowed";
     return std::nullopt;
   });
@@ -351,9 +368,9 @@ TEST(EngineLimits, EveryPacketIsOfferedToTheListenerBudget) {
     s.set_listener(std::move(b));
   });
   auto ws = std::make_shared<FakeWs>();
-  HttpRequest r;
+  http::Request r;
   r.method = "GET";
-  r.query = parse_query("EIO=4&transport=websocket");
+  r.query = http::parse_query("EIO=4&transport=websocket");
   auto handler = server.open_websocket(r, ws);
   ASSERT_TRUE(budget);
   for (int i = 0; i < 10 && !ws->closed; ++i) handler->on_frame("2", false);
@@ -370,15 +387,15 @@ class EngineLimitsTest : public ::testing::Test {
   // 1000-byte payloads, 5000 bytes of backlog, two sessions per address.
   EngineLimitsTest() : server(io, ServerConfig{10s, 10s, 1000, true, 5000, 2}) {}
 
-  HttpResponse call(std::string method, std::string query, std::string address = "10.0.0.1") {
-    HttpRequest r;
+  http::Response call(std::string method, std::string query, std::string address = "10.0.0.1") {
+    http::Request r;
     r.method = std::move(method);
-    r.query = parse_query(query);
+    r.query = http::parse_query(query);
     r.remote_address = std::move(address);
     Reply reply;
     server.handle_http(std::move(r), reply.responder());
     io.poll();
-    return reply.response.value_or(HttpResponse{});
+    return reply.response.value_or(http::Response{});
   }
   std::string open_polling(std::string address = "10.0.0.1") {
     auto r = call("GET", "EIO=4&transport=polling", std::move(address));
@@ -433,9 +450,9 @@ TEST_F(EngineLimitsTest, SessionsPerAddressAreCapped) {
   EXPECT_EQ(refused.body, R"({"code":4,"message":"Too many sessions from your address"})");
   EXPECT_EQ(server.counters().sessions_refused, 1u);
   EXPECT_FALSE(open_polling("10.0.0.2").empty());  // another address is not affected
-  HttpRequest ws;
+  http::Request ws;
   ws.method = "GET";
-  ws.query = parse_query("EIO=4&transport=websocket");
+  ws.query = http::parse_query("EIO=4&transport=websocket");
   ws.remote_address = "10.0.0.1";
   EXPECT_EQ(server.check_websocket(ws)->status, 429);
   server.find(a)->close();

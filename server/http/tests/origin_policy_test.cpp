@@ -1,12 +1,12 @@
-#include <gtest/gtest.h>
-
 #include "http/origin_policy.hpp"
+
+#include <gtest/gtest.h>
 
 namespace confab::http {
 namespace {
 
-engineio::HttpRequest req(std::string origin, std::string host) {
-  engineio::HttpRequest r;
+http::Request req(std::string origin, std::string host) {
+  http::Request r;
   r.origin = std::move(origin);
   if (!host.empty()) r.headers.emplace("host", std::move(host));
   return r;

@@ -139,8 +139,8 @@ TEST_F(MeetingAbuseTest, PinGuessingFromManyAddressesBacksOffPerRoom) {
 // start cost a slow hash each; they must not spend what other rooms' users need.
 TEST_F(MeetingAbuseTest, GuessingCannotStarveOtherRoomsOfSlowHashes) {
   config.password_iterations = 1000;
-  config.password_hashing = RateLimit{.per_second = 2, .burst = 5};
-  config.suspect_password_hashing = RateLimit{.per_second = 0.5, .burst = 2};
+  config.password_hashing = common::RateLimit{.per_second = 2, .burst = 5};
+  config.suspect_password_hashing = common::RateLimit{.per_second = 0.5, .burst = 2};
   for (const auto* room : {"r", "s", "t", "u"}) {
     open_with_password(room, std::string("pw-") + room);
     clock.now += 1000;
@@ -283,7 +283,7 @@ class MeetingChatRetentionTest : public MeetingTest {
  protected:
   MeetingChatRetentionTest() {
     store = store::SqliteStore(dir.path());
-    config.chat_rate = RateLimit{.per_second = 0, .burst = 1};  // no rate limit here
+    config.chat_rate = common::RateLimit{.per_second = 0, .burst = 1};  // no rate limit here
   }
   std::vector<std::string> stored_texts(const std::string& room) {
     std::vector<std::string> texts;
@@ -345,7 +345,7 @@ TEST_F(MeetingChatRetentionTest, ARoomKeepsAtMostItsCap) {
 TEST_F(MeetingChatRetentionTest, ALargeCapIsEnforcedEveryOnePercent) {
   config.chat_max_per_room = 200;  // trimmed every 2 messages
   // Hundreds of message ids: the fixture's counting source would repeat some.
-  SystemRandomSource system_random;
+  common::SystemRandomSource system_random;
   Meeting meeting(outbox, store, config, clock, system_random);
   meeting.handle("a", "join_room", json{{"room", "r"}});
   for (int i = 0; i < 250; ++i) {

@@ -251,7 +251,7 @@ TEST_F(MeetingHostControlsTest, SetPasswordValidatesAndAnnounces) {
 }
 
 TEST_F(MeetingHostControlsTest, SettingPasswordsIsBudgetedToo) {
-  config.password_hashing = RateLimit{.per_second = 1, .burst = 2};
+  config.password_hashing = common::RateLimit{.per_second = 1, .burst = 2};
   join_quietly("host", "r");
   EXPECT_EQ(error_code(call("host", "set_password", {{"password", "a"}})), "ok");
   EXPECT_EQ(error_code(call("host", "set_password", {{"password", "b"}})), "ok");

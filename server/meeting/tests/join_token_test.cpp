@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "meeting/base64.hpp"
-#include "meeting/crypto.hpp"
+#include "common/base64.hpp"
+#include "common/crypto.hpp"
 #include "meeting/error_code.hpp"
 #include "meeting/turn_credentials.hpp"
 
@@ -20,8 +20,9 @@ constexpr std::int64_t kNow = 1'700'000'000;
 
 // Builds a compact JWS by hand, as an attacker (or another library) would.
 std::string jws(const json& header, const json& claims, std::string_view secret = kSecret) {
-  const std::string input = base64url_encode(header.dump()) + "." + base64url_encode(claims.dump());
-  return input + "." + base64url_encode(crypto::hmac_sha256(secret, input));
+  const std::string input =
+      common::base64url_encode(header.dump()) + "." + common::base64url_encode(claims.dump());
+  return input + "." + common::base64url_encode(common::crypto::hmac_sha256(secret, input));
 }
 
 json valid_claims() {
@@ -90,7 +91,7 @@ TEST(MeetingJoinTokenTest, ForgedOrTamperedTokensAreInvalid) {
   // Same signature over a payload moved to another room.
   json escalated = valid_claims();
   escalated["room"] = "board";
-  const std::string forged_payload = base64url_encode(escalated.dump());
+  const std::string forged_payload = common::base64url_encode(escalated.dump());
   const auto first_dot = good.find('.');
   const auto last_dot = good.rfind('.');
   const std::string tampered =
@@ -102,15 +103,18 @@ TEST(MeetingJoinTokenTest, ForgedOrTamperedTokensAreInvalid) {
 }
 
 TEST(MeetingJoinTokenTest, AlgNoneAndOtherAlgorithmsAreRefused) {
-  const std::string payload = base64url_encode(valid_claims().dump());
+  const std::string payload = common::base64url_encode(valid_claims().dump());
   for (const char* alg : {"none", "None", "HS512", "RS256", "ES256", "hs256"}) {
-    const std::string header = base64url_encode(json({{"alg", alg}, {"typ", "JWT"}}).dump());
+    const std::string header =
+        common::base64url_encode(json({{"alg", alg}, {"typ", "JWT"}}).dump());
     EXPECT_EQ(outcome(header + "." + payload + ".").second, "invalid token: alg must be HS256")
         << alg;
     // Even with a valid HS256 MAC over the input, the header's alg must say HS256.
     const std::string input = header + "." + payload;
-    EXPECT_EQ(outcome(input + "." + base64url_encode(crypto::hmac_sha256(kSecret, input))).first,
-              "invalid_token")
+    EXPECT_EQ(
+        outcome(input + "." + common::base64url_encode(common::crypto::hmac_sha256(kSecret, input)))
+            .first,
+        "invalid_token")
         << alg;
   }
   EXPECT_EQ(outcome(jws(json::object(), valid_claims())).first, "invalid_token");  // no alg
@@ -145,8 +149,9 @@ TEST(MeetingJoinTokenTest, ClaimsAreChecked) {
 TEST(MeetingJoinTokenTest, MalformedTokensAreInvalid) {
   for (const std::string& token :
        {std::string(""), std::string("abc"), std::string("a.b"), std::string("a.b.c.d"),
-        std::string("!!.??.**"), base64url_encode("[1]") + "." + base64url_encode("{}") + ".x",
-        base64url_encode("not json") + ".e30.x", std::string(5000, 'a')}) {
+        std::string("!!.??.**"),
+        common::base64url_encode("[1]") + "." + common::base64url_encode("{}") + ".x",
+        common::base64url_encode("not json") + ".e30.x", std::string(5000, 'a')}) {
     EXPECT_EQ(outcome(token).first, "invalid_token") << token.substr(0, 40);
   }
 }

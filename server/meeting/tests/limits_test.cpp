@@ -14,7 +14,7 @@ using ::testing::UnorderedElementsAre;
 using MeetingLimitsTest = MeetingTest;
 
 TEST_F(MeetingLimitsTest, ChatIsRateLimitedPerParticipant) {
-  config.chat_rate = RateLimit{.per_second = 5, .burst = 10};
+  config.chat_rate = common::RateLimit{.per_second = 5, .burst = 10};
   join_quietly("spammer", "r");
   join_quietly("b", "r");
   for (int i = 0; i < 10; ++i) {
@@ -41,7 +41,7 @@ TEST_F(MeetingLimitsTest, ChatIsRateLimitedPerParticipant) {
 }
 
 TEST_F(MeetingLimitsTest, LeavingAndRejoiningDoesNotRefillTheBucket) {
-  config.chat_rate = RateLimit{.per_second = 1, .burst = 1};
+  config.chat_rate = common::RateLimit{.per_second = 1, .burst = 1};
   join_quietly("a", "r");
   EXPECT_EQ(error_code(call("a", "message", {{"text", "1"}})), "ok");
   call("a", "leave_room", json::object());

@@ -64,7 +64,7 @@ class RecordingOutbox final : public Outbox {
   std::vector<ParticipantId> disconnected;
 };
 
-class FixedClock final : public Clock {
+class FixedClock final : public common::Clock {
  public:
   std::int64_t now_ms() override { return now; }
   std::int64_t now = 1'700'000'000'000;
@@ -73,7 +73,7 @@ class FixedClock final : public Clock {
 // A fixed sequence (a Weyl sequence: the counter times an odd constant), so guest names and
 // message ids are reproducible and distinct. Plain 0, 1, 2, ... would repeat message ids after
 // 9 messages, as only the counter modulo 36 would pick each character.
-class CountingRandomSource final : public RandomSource {
+class CountingRandomSource final : public common::RandomSource {
  public:
   std::uint64_t next_u64() override { return (next++) * 0x9E3779B97F4A7C15ull; }
   std::uint64_t next = 1;

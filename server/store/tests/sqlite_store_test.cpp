@@ -117,10 +117,7 @@ TEST(SqliteStoreTest, DuplicateMessageIdIsAClearError) {
 TEST(SqliteStoreTest, CreatesMissingDataDirectoryAndUsesWal) {
   testing::TempDir dir;
   const auto data_dir = dir.path() / "nested" / "data";
-  {
-    SqliteStore store(data_dir);
-    EXPECT_EQ(store.database_path(), (data_dir / "confab.db").string());
-  }
+  { SqliteStore store(data_dir); }
   ASSERT_TRUE(std::filesystem::exists(data_dir / "confab.db"));
   EXPECT_EQ(query_text(data_dir / "confab.db", "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(query_text(data_dir / "confab.db", "PRAGMA user_version"), "2");

@@ -1,17 +1,8 @@
-#include "engineio/http_types.hpp"
+#include "http/message.hpp"
 
-#include <nlohmann/json.hpp>
+#include "common/hex.hpp"
 
-namespace confab::engineio {
-
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+namespace confab::http {
 
 std::string percent_decode(std::string_view text) {
   std::string out;
@@ -19,8 +10,10 @@ std::string percent_decode(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+    } else if (text[i] == '%' && i + 2 < text.size() && common::hex_digit_value(text[i + 1]) >= 0 &&
+               common::hex_digit_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(common::hex_digit_value(text[i + 1]) * 16 +
+                                      common::hex_digit_value(text[i + 2])));
       i += 2;
     } else {
       out.push_back(text[i]);
@@ -47,8 +40,4 @@ Query parse_query(std::string_view query) {
   return out;
 }
 
-HttpResponse HttpResponse::error(int status, int code, std::string_view message) {
-  return {status, "application/json", nlohmann::json{{"code", code}, {"message", message}}.dump()};
-}
-
-}  // namespace confab::engineio
+}  // namespace confab::http

@@ -1,11 +1,11 @@
 #pragma once
-// Rate limits: a token bucket, and one bucket per participant.
+// Rate limits: a token bucket, and one bucket per key (participant, address).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 
-namespace confab::meeting {
+namespace confab::common {
 
 struct RateLimit {
   double per_second = 0;  // refill rate; 0 disables the limit
@@ -46,4 +46,4 @@ class KeyedRateLimiter {
   std::unordered_map<std::string, TokenBucket> buckets_;
 };
 
-}  // namespace confab::meeting
+}  // namespace confab::common

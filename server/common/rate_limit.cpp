@@ -1,9 +1,9 @@
-#include "meeting/token_bucket.hpp"
+#include "common/rate_limit.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace confab::meeting {
+namespace confab::common {
 
 TokenBucket::TokenBucket(RateLimit limit, std::int64_t now_ms)
     : limit_(limit), tokens_(limit.burst), last_ms_(now_ms) {}
@@ -50,4 +50,4 @@ std::int64_t KeyedRateLimiter::ms_until_available(const std::string& key,
   return it == buckets_.end() ? 0 : it->second.ms_until_available(now_ms);
 }
 
-}  // namespace confab::meeting
+}  // namespace confab::common

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace confab::meeting::crypto {
+namespace confab::common::crypto {
 
 // Raw MACs: 32 and 20 bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
@@ -20,4 +20,4 @@ bool equal_constant_time(std::string_view a, std::string_view b);
 // `count` bytes from OpenSSL's CSPRNG; throws std::runtime_error if it fails.
 std::string secure_random_bytes(std::size_t count);
 
-}  // namespace confab::meeting::crypto
+}  // namespace confab::common::crypto

@@ -1,4 +1,4 @@
-#include "meeting/crypto.hpp"
+#include "common/crypto.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 
 #include <stdexcept>
 
-namespace confab::meeting::crypto {
+namespace confab::common::crypto {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::string secure_random_bytes(std::size_t count) {
   return bytes;
 }
 
-}  // namespace confab::meeting::crypto
+}  // namespace confab::common::crypto

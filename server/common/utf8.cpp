@@ -1,6 +1,8 @@
-#include "meeting/utf8.hpp"
+#include "common/utf8.hpp"
 
-namespace confab::meeting::utf8 {
+#include <simdjson.h>
+
+namespace confab::common::utf8 {
 
 std::optional<DecodedCodePoint> decode(std::string_view text, std::size_t pos) {
   const auto byte_at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -31,12 +33,7 @@ std::optional<DecodedCodePoint> decode(std::string_view text, std::size_t pos) {
 }
 
 bool is_valid(std::string_view text) {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto decoded = decode(text, pos);
-    if (!decoded) return false;
-    pos += decoded->length;
-  }
-  return true;
+  return simdjson::validate_utf8(text.data(), text.size());
 }
 
 std::optional<std::string_view> trim(std::string_view text) {
@@ -123,4 +120,4 @@ bool is_control(char32_t c) {
   return c < 0x20 || (c >= 0x7F && c <= 0x9F);
 }
 
-}  // namespace confab::meeting::utf8
+}  // namespace confab::common::utf8

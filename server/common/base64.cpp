@@ -1,9 +1,9 @@
-#include "meeting/base64.hpp"
+#include "common/base64.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace confab::meeting {
+namespace confab::common {
 
 namespace {
 
@@ -87,4 +87,4 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return decode(text, kTable);
 }
 
-}  // namespace confab::meeting
+}  // namespace confab::common

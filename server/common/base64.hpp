@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace confab::meeting {
+namespace confab::common {
 
 std::string base64_encode(std::string_view bytes);
 std::string base64url_encode(std::string_view bytes);
@@ -14,4 +14,4 @@ std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 std::optional<std::string> base64url_decode(std::string_view text);
 
-}  // namespace confab::meeting
+}  // namespace confab::common
