@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "json/json_writer.hpp"
+#include "meeting/clock.hpp"
 #include "meeting/event.hpp"
 #include "meeting/media_router.hpp"
 #include "meeting/meeting_config.hpp"
@@ -17,6 +18,7 @@
 #include "meeting/random_source.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/rtp_parameters.hpp"
+#include "meeting/token_bucket.hpp"
 
 namespace confab::meeting {
 
@@ -36,7 +38,7 @@ MediaKind kind_of(MediaSource source);
 class SfuSignaling final : public MediaEvents {
  public:
   // `config.media_router` null: no SFU (rooms stay meshes, sfu_* are sfu_unavailable).
-  SfuSignaling(RoomDirectory& rooms, Outbox& outbox, RandomSource& random,
+  SfuSignaling(RoomDirectory& rooms, Outbox& outbox, RandomSource& random, Clock& clock,
                const MeetingConfig& config);
 
   // `event` must be one of the sfu_* events.
@@ -130,7 +132,11 @@ class SfuSignaling final : public MediaEvents {
   RoomDirectory& rooms_;
   Outbox& outbox_;
   RandomSource& random_;
+  Clock& clock_;
   const MeetingConfig& config_;
+  // sfu_create_transport per participant id (the connection: leaving and rejoining does not
+  // refill it).
+  KeyedRateLimiter transport_rate_;
   MediaRouter* router_;
   std::unordered_map<std::string, RoomMedia> media_;            // by room id, while the room lives
   std::unordered_map<std::string, TransportOwner> transports_;  // every live transport by id
