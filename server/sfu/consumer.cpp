@@ -33,24 +33,16 @@ bool Consumer::prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock:
     }
   }
   last_sent_at_ = now;
-  const std::uint16_t source = out.sequence();
-  const auto mapped = rewriter_.rewrite(source, out.timestamp());
+  const auto mapped = rewriter_.rewrite(out.sequence(), out.timestamp());
   if (!mapped) return false;
   out.set_ssrc(spec_.ssrc);
   out.set_sequence(mapped->seq);
   out.set_timestamp(mapped->ts);
-  const std::size_t slot = mapped->seq % kHistory;
-  source_of_[slot] = source;
-  sent_at_[slot] = mapped->seq;
-  sent_ts_[slot] = mapped->ts;
-  slot_used_[slot] = true;
   return true;
 }
 
 std::optional<std::uint16_t> Consumer::source_sequence(std::uint16_t sent) const {
-  const std::size_t slot = sent % kHistory;
-  if (!slot_used_[slot] || sent_at_[slot] != sent) return std::nullopt;
-  return source_of_[slot];
+  return rewriter_.source_of(sent);
 }
 
 bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_t& len,
@@ -59,7 +51,10 @@ bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_
   if (!packet) return false;
   packet->set_ssrc(spec_.ssrc);
   packet->set_sequence(sent_sequence);
-  packet->set_timestamp(sent_ts_[sent_sequence % kHistory]);
+  // source_of() answered from the current segment, whose offset the packet had when sent.
+  const auto offset = rewriter_.timestamp_offset();
+  if (!offset) return false;
+  packet->set_timestamp(packet->timestamp() + *offset);
   if (!uses_rtx()) return true;
   const auto size =
       rtx_encode(buffer, len, spec_.rtx_payload_type, spec_.rtx_ssrc, rtx_sequence_++);

@@ -35,7 +35,8 @@ class Consumer {
   // subscriber. False: not for this subscriber now (paused, waiting for a keyframe, stale).
   bool prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now);
 
-  // The producer's sequence number behind one this subscriber received, for its NACKs.
+  // The producer's sequence number behind one this subscriber received, for its NACKs (the
+  // rewriter's reverse mapping: packets since the latest pause or keyframe start).
   std::optional<std::uint16_t> source_sequence(std::uint16_t sent) const;
   // Rewrites a resent packet (a copy of the producer's, by source sequence, `len` bytes in
   // `buffer`) for this subscriber: the header it had the first time, wrapped in RTX when
@@ -57,8 +58,6 @@ class Consumer {
       const ReportBlock& block, std::chrono::steady_clock::time_point now);
 
  private:
-  static constexpr std::size_t kHistory = 1024;  // sequence numbers remembered for NACKs
-
   meeting::ConsumerSpec spec_;
   Producer& producer_;
   WebRtcTransport& transport_;
@@ -76,10 +75,6 @@ class Consumer {
   };
   std::array<SentReport, 4> sent_reports_{};
   std::size_t sent_report_count_ = 0;
-  std::array<std::uint16_t, kHistory> source_of_{};
-  std::array<std::uint16_t, kHistory> sent_at_{};  // which sent seq each slot holds
-  std::array<std::uint32_t, kHistory> sent_ts_{};
-  std::array<bool, kHistory> slot_used_{};
 };
 
 }  // namespace confab::sfu

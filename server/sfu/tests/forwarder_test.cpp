@@ -259,6 +259,41 @@ TEST_F(ForwarderTest, ASubscribersNackIsAnsweredFromTheBufferOverRtx) {
   EXPECT_EQ(SfuCounters::read(counters_.retransmissions), 1u);
 }
 
+TEST_F(ForwarderTest, ANackAfterAResumeIsAnsweredAsThePacketWasSent) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B", /*rtx=*/true));
+  a.send_rtp(1111, 96, 1, 3000, vp8_payload(true, 1));
+  pump();
+  forwarder_.set_consumer_paused("C1", true);
+  advance(std::chrono::milliseconds(700));
+  forwarder_.set_consumer_paused("C1", false);
+  for (std::uint16_t seq = 30; seq < 33; ++seq) {
+    a.send_rtp(1111, 96, seq, seq * 3000u, vp8_payload(seq == 30, static_cast<std::uint8_t>(seq)));
+  }
+  pump();
+  ASSERT_EQ(b.received().size(), 4u);
+  const auto original = b.received()[2];  // source 31, renumbered and re-timed
+  EXPECT_NE(original.timestamp, 31u * 3000u);
+  const std::uint16_t nack[] = {original.sequence};
+  b.send_nack(2222, nack);
+  pump();
+  ASSERT_EQ(b.received().size(), 5u);
+  const auto& resent = b.received().back();
+  EXPECT_EQ(resent.ssrc, 2223u);
+  EXPECT_EQ(resent.timestamp, original.timestamp);
+  ASSERT_GE(resent.payload.size(), 2u);
+  EXPECT_EQ((resent.payload[0] << 8) | resent.payload[1], original.sequence);
+  EXPECT_EQ(std::vector<std::uint8_t>(resent.payload.begin() + 2, resent.payload.end()),
+            original.payload);
+  // Before the resume: another segment, not answered (nothing a receiver still waits for).
+  const std::uint16_t old[] = {b.received()[0].sequence};
+  b.send_nack(2222, old);
+  pump();
+  EXPECT_EQ(b.received().size(), 5u);
+}
+
 TEST_F(ForwarderTest, ASubscribersPliReachesThePublisherAtMostTwiceASecond) {
   TestPeer& a = connect("A", 2);
   TestPeer& b = connect("B", 3);
