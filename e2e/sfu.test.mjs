@@ -110,6 +110,20 @@ describe('SFU rooms', { concurrency: 1 }, () => {
       await waitFor(() => screenTile.evaluate((v) => v.videoWidth > 0), { timeoutMs: MEDIA_MS, what: 'the screen decodes on the other page' })
       const m = await metrics(sfuOnly)
       assert.ok(m.value('confab_sfu_producers') >= 5, 'mic, camera and screen of one, mic and camera of the other')
+      // The SFU's sender reports reach the browser (its lip sync and RTT): remote-outbound-rtp
+      // stats for the other's audio and video, with what the SFU counted as sent.
+      await waitFor(async () => {
+        const kinds = await b.page.evaluate(async (peer) => {
+          const out = []
+          for (const r of window.__confab.receiversByPeer()[peer] ?? []) {
+            ;(await r.getStats()).forEach((s) => {
+              if (s.type === 'remote-outbound-rtp' && s.packetsSent > 0 && s.remoteTimestamp > 0) out.push(s.kind)
+            })
+          }
+          return out
+        }, a.id)
+        return kinds.includes('audio') && kinds.includes('video')
+      }, { timeoutMs: MEDIA_MS, what: 'sender reports for audio and video on the other page' })
     } finally {
       await closeAll(ps)
     }
