@@ -38,6 +38,7 @@ constexpr std::array<std::string_view, kErrorCodeCount> kNames = {
     "unsupported_codec",
     "bad_rtp_parameters",
     "bad_dtls_parameters",
+    "too_many_transports",
     "internal_error",
 };
 
@@ -52,6 +53,8 @@ static_assert(kNames[static_cast<std::size_t>(ErrorCode::invalid_message)] == "i
 static_assert(kNames[static_cast<std::size_t>(ErrorCode::too_many_attempts)] ==
               "too_many_attempts");
 static_assert(kNames[static_cast<std::size_t>(ErrorCode::wrong_mode)] == "wrong_mode");
+static_assert(kNames[static_cast<std::size_t>(ErrorCode::too_many_transports)] ==
+              "too_many_transports");
 static_assert(kNames[static_cast<std::size_t>(ErrorCode::internal_error)] == "internal_error");
 
 }  // namespace
@@ -77,6 +80,8 @@ std::string_view to_string(Limit limit) {
       return "knock_rate";
     case Limit::chat_rate:
       return "chat_rate";
+    case Limit::sfu_transports:
+      return "sfu_transports";
   }
   return "none";
 }

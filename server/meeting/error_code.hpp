@@ -41,6 +41,7 @@ enum class ErrorCode {
   unsupported_codec,
   bad_rtp_parameters,
   bad_dtls_parameters,
+  too_many_transports,
   internal_error,  // keep last: kErrorCodeCount counts up to it
 };
 inline constexpr std::size_t kErrorCodeCount =
@@ -57,8 +58,9 @@ enum class Limit {
   knocks_per_address,  // waiters from one address at one room's door
   knock_rate,          // knocks from one address on one room
   chat_rate,           // chat messages per participant
+  sfu_transports,      // SFU transports a participant creates
 };
-inline constexpr std::size_t kLimitCount = 7;
+inline constexpr std::size_t kLimitCount = 8;
 
 std::string_view to_string(Limit limit);
 

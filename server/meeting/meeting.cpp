@@ -18,7 +18,7 @@ Meeting::Meeting(Outbox& outbox, store::Store& store, MeetingConfig config, comm
       chat_(store, clock, random, config_),
       ice_servers_(config_.ice_servers, config_.turn, clock),
       admission_(rooms_, store, clock, names_, config_),
-      sfu_(rooms_, outbox_, random, config_),
+      sfu_(rooms_, outbox_, random, clock, config_),
       membership_(rooms_, outbox_, chat_, admission_, addresses_, ice_servers_, sfu_, config_),
       host_controls_(rooms_, outbox_, membership_, admission_, store, clock),
       relay_(rooms_, outbox_),

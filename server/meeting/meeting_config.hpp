@@ -34,6 +34,10 @@ struct MeetingConfig {
   std::size_t max_participants = 10'000;                      // members and waiters, server-wide
   std::size_t waiting_room_capacity = 50;                     // waiters per room
   common::RateLimit chat_rate{.per_second = 5, .burst = 10};  // per participant
+  // sfu_create_transport per participant. Two live transports at most (a new one of a direction
+  // replaces the old), but each creation costs the router: a client sets up two, and recreates
+  // them after a drop now and then; a loop of creations is refused.
+  common::RateLimit sfu_transport_rate{.per_second = 1.0 / 10, .burst = 8};
   // Wrong room passwords: backoff per client address and per room (too_many_attempts).
   BackoffPolicy password_backoff_address{.free_failures = 5,
                                          .base_delay_ms = 1000,

@@ -127,11 +127,14 @@ MediaKind kind_of(MediaSource source) {
 }
 
 SfuSignaling::SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
+                           common::Clock& clock,
                            const MeetingConfig& config)
     : rooms_(rooms),
       outbox_(outbox),
       random_(random),
+      clock_(clock),
       config_(config),
+      transport_rate_(config.sfu_transport_rate),
       router_(config.media_router) {}
 
 json SfuSignaling::handle(const ParticipantId& from, Event event, const json& payload) {
@@ -185,6 +188,12 @@ json SfuSignaling::create_transport(Caller& caller, const json& payload) {
     throw_bad_field("direction", "must be \"send\" or \"recv\"");
   }
   const bool send = direction == "send";
+  const std::int64_t now = clock_.now_ms();
+  if (!transport_rate_.allow(caller.id, now)) {
+    throw RequestError(ErrorCode::too_many_transports,
+                       "transports are created too often: wait before the next one",
+                       Limit::sfu_transports, transport_rate_.ms_until_available(caller.id, now));
+  }
   std::string id = new_id();
   TransportInfo info;
   try {

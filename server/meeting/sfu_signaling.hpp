@@ -11,12 +11,14 @@
 
 #include "common/random.hpp"
 #include "json/json_writer.hpp"
+#include "common/clock.hpp"
 #include "meeting/event.hpp"
 #include "meeting/media_router.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/outbox.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/rtp_parameters.hpp"
+#include "common/rate_limit.hpp"
 
 namespace confab::meeting {
 
@@ -37,6 +39,7 @@ class SfuSignaling final : public MediaEvents {
  public:
   // `config.media_router` null: no SFU (rooms stay meshes, sfu_* are sfu_unavailable).
   SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
+               common::Clock& clock,
                const MeetingConfig& config);
 
   // `event` must be one of the sfu_* events.
@@ -130,7 +133,11 @@ class SfuSignaling final : public MediaEvents {
   RoomDirectory& rooms_;
   Outbox& outbox_;
   common::RandomSource& random_;
+  common::Clock& clock_;
   const MeetingConfig& config_;
+  // sfu_create_transport per participant id (the connection: leaving and rejoining does not
+  // refill it).
+  common::KeyedRateLimiter transport_rate_;
   MediaRouter* router_;
   std::unordered_map<std::string, RoomMedia> media_;            // by room id, while the room lives
   std::unordered_map<std::string, TransportOwner> transports_;  // every live transport by id

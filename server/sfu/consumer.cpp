@@ -1,5 +1,8 @@
 #include "sfu/consumer.hpp"
 
+#include <algorithm>
+
+#include "sfu/ntp_time.hpp"
 #include "sfu/producer.hpp"
 #include "sfu/rtx.hpp"
 
@@ -19,8 +22,7 @@ void Consumer::set_paused(bool paused) {
   if (!paused) waiting_keyframe_ = producer_.video();
 }
 
-bool Consumer::prepare(RtpPacket& out, bool keyframe,
-                       std::chrono::steady_clock::time_point now) {
+bool Consumer::prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now) {
   if (paused_) return false;
   if (waiting_keyframe_) {
     if (producer_.video() && !keyframe) return false;
@@ -31,24 +33,16 @@ bool Consumer::prepare(RtpPacket& out, bool keyframe,
     }
   }
   last_sent_at_ = now;
-  const std::uint16_t source = out.sequence();
-  const auto mapped = rewriter_.rewrite(source, out.timestamp());
+  const auto mapped = rewriter_.rewrite(out.sequence(), out.timestamp());
   if (!mapped) return false;
   out.set_ssrc(spec_.ssrc);
   out.set_sequence(mapped->seq);
   out.set_timestamp(mapped->ts);
-  const std::size_t slot = mapped->seq % kHistory;
-  source_of_[slot] = source;
-  sent_at_[slot] = mapped->seq;
-  sent_ts_[slot] = mapped->ts;
-  slot_used_[slot] = true;
   return true;
 }
 
 std::optional<std::uint16_t> Consumer::source_sequence(std::uint16_t sent) const {
-  const std::size_t slot = sent % kHistory;
-  if (!slot_used_[slot] || sent_at_[slot] != sent) return std::nullopt;
-  return source_of_[slot];
+  return rewriter_.source_of(sent);
 }
 
 bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_t& len,
@@ -57,12 +51,55 @@ bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_
   if (!packet) return false;
   packet->set_ssrc(spec_.ssrc);
   packet->set_sequence(sent_sequence);
-  packet->set_timestamp(sent_ts_[sent_sequence % kHistory]);
+  // source_of() answered from the current segment, whose offset the packet had when sent.
+  const auto offset = rewriter_.timestamp_offset();
+  if (!offset) return false;
+  packet->set_timestamp(packet->timestamp() + *offset);
   if (!uses_rtx()) return true;
-  const auto size = rtx_encode(buffer, len, spec_.rtx_payload_type, spec_.rtx_ssrc, rtx_sequence_++);
+  const auto size =
+      rtx_encode(buffer, len, spec_.rtx_payload_type, spec_.rtx_ssrc, rtx_sequence_++);
   if (!size) return false;
   len = *size;
   return true;
+}
+
+void Consumer::on_sent(std::size_t payload_bytes) {
+  ++packets_sent_;
+  octets_sent_ += static_cast<std::uint32_t>(payload_bytes);
+}
+
+std::optional<SenderInfo> Consumer::sender_report(std::chrono::steady_clock::time_point now) {
+  const auto& clock = producer_.sender_clock();
+  const auto offset = rewriter_.timestamp_offset();
+  if (!clock || !offset) return std::nullopt;
+  const auto elapsed = std::max(now - clock->arrival, std::chrono::steady_clock::duration::zero());
+  const auto elapsed_us = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+  const auto elapsed_units =
+      static_cast<std::uint32_t>(elapsed_us * producer_.spec().clock_rate / 1'000'000);
+  SenderInfo info;
+  info.ntp = ntp_plus(clock->ntp, elapsed);
+  info.rtp_timestamp = clock->rtp_timestamp + *offset + elapsed_units;
+  info.packet_count = packets_sent_;
+  info.octet_count = octets_sent_;
+  sent_reports_[sent_report_count_++ % sent_reports_.size()] = {ntp_middle32(info.ntp), now};
+  return info;
+}
+
+std::optional<std::chrono::microseconds> Consumer::on_report_block(
+    const ReportBlock& block, std::chrono::steady_clock::time_point now) {
+  if (block.last_sr == 0) return std::nullopt;
+  const std::size_t known = std::min(sent_report_count_, sent_reports_.size());
+  for (std::size_t i = 0; i < known; ++i) {
+    const SentReport& sent = sent_reports_[i];
+    if (sent.ntp_middle != block.last_sr) continue;
+    // Our own clock for both ends: the NTP time we sent is the publisher's, not ours.
+    const auto rtt = std::chrono::duration_cast<std::chrono::microseconds>(now - sent.at) -
+                     from_ntp_short(block.delay_since_sr);
+    if (rtt.count() < 0) return std::nullopt;
+    return rtt;
+  }
+  return std::nullopt;
 }
 
 }  // namespace confab::sfu

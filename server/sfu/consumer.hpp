@@ -4,11 +4,12 @@
 // answered from the producer's buffer.
 #include <array>
 #include <chrono>
-#include <span>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "meeting/media_router.hpp"
+#include "sfu/rtcp.hpp"
 #include "sfu/rtp_packet.hpp"
 #include "sfu/rtp_rewriter.hpp"
 
@@ -34,7 +35,8 @@ class Consumer {
   // subscriber. False: not for this subscriber now (paused, waiting for a keyframe, stale).
   bool prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now);
 
-  // The producer's sequence number behind one this subscriber received, for its NACKs.
+  // The producer's sequence number behind one this subscriber received, for its NACKs (the
+  // rewriter's reverse mapping: packets since the latest pause or keyframe start).
   std::optional<std::uint16_t> source_sequence(std::uint16_t sent) const;
   // Rewrites a resent packet (a copy of the producer's, by source sequence, `len` bytes in
   // `buffer`) for this subscriber: the header it had the first time, wrapped in RTX when
@@ -43,9 +45,19 @@ class Consumer {
                               std::uint16_t sent_sequence);
   bool uses_rtx() const { return spec_.rtx_ssrc != 0 && spec_.rtx_payload_type != 0; }
 
- private:
-  static constexpr std::size_t kHistory = 1024;  // sequence numbers remembered for NACKs
+  // A forwarded packet went out (retransmissions are not counted): for the SR's counts.
+  void on_sent(std::size_t payload_bytes);
+  // The sender report for now: the publisher's latest SR moved on by the time since it came,
+  // its RTP timestamp translated into ours, and what we sent. Nothing before the publisher's
+  // first SR or our first packet (a receiver cannot use a guess for lip sync, and a wrong
+  // mapping is worse than none). Remembered for the RTT when the receiver reports on it.
+  std::optional<SenderInfo> sender_report(std::chrono::steady_clock::time_point now);
+  // A receiver's report block about this stream: the round-trip time, when its LSR names one
+  // of our recent SRs.
+  std::optional<std::chrono::microseconds> on_report_block(
+      const ReportBlock& block, std::chrono::steady_clock::time_point now);
 
+ private:
   meeting::ConsumerSpec spec_;
   Producer& producer_;
   WebRtcTransport& transport_;
@@ -54,10 +66,15 @@ class Consumer {
   std::optional<std::chrono::steady_clock::time_point> last_sent_at_;
   RtpRewriter rewriter_;
   std::uint16_t rtx_sequence_ = 0;
-  std::array<std::uint16_t, kHistory> source_of_{};
-  std::array<std::uint16_t, kHistory> sent_at_{};  // which sent seq each slot holds
-  std::array<std::uint32_t, kHistory> sent_ts_{};
-  std::array<bool, kHistory> slot_used_{};
+  std::uint32_t packets_sent_ = 0;  // wrap as RFC 3550 counts do
+  std::uint32_t octets_sent_ = 0;
+  // Our latest SRs (middle 32 bits of their NTP time, when sent): an RR answers one of them.
+  struct SentReport {
+    std::uint32_t ntp_middle = 0;
+    std::chrono::steady_clock::time_point at{};
+  };
+  std::array<SentReport, 4> sent_reports_{};
+  std::size_t sent_report_count_ = 0;
 };
 
 }  // namespace confab::sfu

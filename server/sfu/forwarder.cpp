@@ -229,6 +229,7 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
   }
   const bool keyframe = producer.video() && vp8_is_keyframe(packet->payload());
   producer.nacks().on_packet(packet->sequence(), now, keyframe);
+  producer.stats().on_packet(packet->sequence(), packet->timestamp(), now);
   producer.buffer().store(packet->sequence(), data.first(len), now);
   if (producer.paused()) return;
   forward(producer, data.first(len), keyframe, now);
@@ -241,12 +242,12 @@ void Forwarder::forward(Producer& producer, std::span<const std::uint8_t> packet
     std::memcpy(out_.data(), packet.data(), packet.size());
     auto copy = RtpPacket::parse(std::span(out_).first(packet.size()));
     if (!copy || !consumer->prepare(*copy, keyframe, now)) continue;
-    consumer->transport().send_rtp(out_, packet.size());
+    const std::size_t payload = copy->payload().size();
+    if (consumer->transport().send_rtp(out_, packet.size())) consumer->on_sent(payload);
   }
 }
 
-void Forwarder::retransmit(Consumer& consumer, std::uint16_t sent_sequence,
-                           Clock::time_point now) {
+void Forwarder::retransmit(Consumer& consumer, std::uint16_t sent_sequence, Clock::time_point now) {
   const auto source = consumer.source_sequence(sent_sequence);
   if (!source) return;
   const auto stored = consumer.producer().buffer().get(*source, now);
@@ -286,7 +287,21 @@ void Forwarder::receive_rtcp(Link& link, std::span<const std::uint8_t> data,
             static_cast<std::uint32_t>(std::min<std::uint64_t>(*bitrate, UINT32_MAX)));
       }
     }
-    // SR and RR are read by nobody yet: RTT and SR forwarding come with bandwidth estimation.
+    if (packet.is_sender_report()) {
+      // The publisher's clocks, passed on to its consumers in their SRs.
+      const auto it = link.producers_by_ssrc.find(packet.ssrc());
+      const auto info = packet.sender_info();
+      if (it != link.producers_by_ssrc.end() && info && packet.ssrc() == it->second->spec().ssrc) {
+        it->second->on_sender_report(*info, now);
+      }
+    }
+    // A subscriber's reports on our streams: the round-trip time.
+    for (std::size_t i = 0; i < packet.report_block_count(); ++i) {
+      const ReportBlock block = packet.report_block(i);
+      const auto it = link.consumers_by_ssrc.find(block.ssrc);
+      if (it == link.consumers_by_ssrc.end() || block.ssrc != it->second->spec().ssrc) continue;
+      if (const auto rtt = it->second->on_report_block(block, now)) link.transport->set_rtt(*rtt);
+    }
   }
 }
 
@@ -318,29 +333,65 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
   }
 }
 
-// Once a second: an REMB to each publisher bounding its video by what its subscribers can
-// take (the lowest estimate any of them reported; a default while none did).
-void Forwarder::send_reports() {
+// Once a second, on every connected transport: what it publishes gets a receiver report (loss,
+// jitter, LSR/DLSR for the publisher's RTT) and an REMB bounding its video by what its
+// subscribers can take; what it receives gets sender reports.
+void Forwarder::send_reports(Clock::time_point now) {
   for (auto& [id, link] : links_) {
-    if (!link.transport->connected() || link.producer_ids.empty()) continue;
-    std::array<std::uint32_t, 8> ssrcs{};
-    std::size_t count = 0;
-    std::uint32_t bitrate = 0;
-    for (const auto& [ssrc, producer] : link.producers_by_ssrc) {
-      if (!producer->video() || ssrc != producer->spec().ssrc || count == ssrcs.size()) continue;
-      ssrcs[count++] = ssrc;
-      for (Consumer* consumer : producer->consumers()) {
-        const std::uint32_t reported = consumer->transport().receive_bitrate();
-        if (reported != 0 && (bitrate == 0 || reported < bitrate)) bitrate = reported;
-      }
+    if (!link.transport->connected()) continue;
+    if (!link.producer_ids.empty()) send_receiver_report(link, now);
+    if (!link.consumer_ids.empty()) send_sender_reports(link, now);
+  }
+}
+
+// The REMB carries the lowest estimate any subscriber of the link's video reported (a default
+// while none did).
+void Forwarder::send_receiver_report(Link& link, Clock::time_point now) {
+  std::array<ReportBlock, rtcp::kMaxReportBlocks> blocks{};
+  std::size_t block_count = 0;
+  std::array<std::uint32_t, 8> video_ssrcs{};
+  std::size_t video_count = 0;
+  std::uint32_t bitrate = 0;
+  for (const auto& producer_id : link.producer_ids) {
+    Producer& producer = *producers_.at(producer_id);
+    const std::uint32_t ssrc = producer.spec().ssrc;
+    if (block_count < blocks.size()) {
+      if (const auto block = producer.stats().report_block(ssrc, now))
+        blocks[block_count++] = *block;
     }
-    if (count == 0) continue;
+    if (!producer.video() || video_count == video_ssrcs.size()) continue;
+    video_ssrcs[video_count++] = ssrc;
+    for (Consumer* consumer : producer.consumers()) {
+      const std::uint32_t reported = consumer->transport().receive_bitrate();
+      if (reported != 0 && (bitrate == 0 || reported < bitrate)) bitrate = reported;
+    }
+  }
+  RtcpWriter writer(out_);
+  writer.receiver_report(sfu_ssrc_, std::span(blocks).first(block_count));
+  if (video_count > 0) {
     if (bitrate == 0) bitrate = kDefaultPublisherBitrate;
     bitrate = std::max(bitrate, kMinPublisherBitrate);
-    RtcpWriter writer(out_);
-    writer.receiver_report(sfu_ssrc_).remb(sfu_ssrc_, bitrate, std::span(ssrcs).first(count));
-    if (writer.ok()) link.transport->send_rtcp(out_, writer.size());
+    writer.remb(sfu_ssrc_, bitrate, std::span(video_ssrcs).first(video_count));
   }
+  if (writer.ok()) link.transport->send_rtcp(out_, writer.size());
+}
+
+// One SR per consumer that has one to give, packed into compounds that stay under the MTU.
+void Forwarder::send_sender_reports(Link& link, Clock::time_point now) {
+  constexpr std::size_t kSenderReportSize = 28;
+  constexpr std::size_t kMaxCompound = 1200 - kSrtpMaxTrailer;
+  RtcpWriter writer(out_);
+  for (const auto& consumer_id : link.consumer_ids) {
+    Consumer& consumer = *consumers_.at(consumer_id);
+    const auto info = consumer.sender_report(now);
+    if (!info) continue;
+    if (writer.size() + kSenderReportSize > kMaxCompound) {
+      if (writer.ok()) link.transport->send_rtcp(out_, writer.size());
+      writer = RtcpWriter(out_);
+    }
+    writer.sender_report(consumer.spec().ssrc, *info);
+  }
+  if (writer.ok() && writer.size() > 0) link.transport->send_rtcp(out_, writer.size());
 }
 
 void Forwarder::tick(Clock::time_point now) {
@@ -352,7 +403,7 @@ void Forwarder::tick(Clock::time_point now) {
   }
   if (now >= next_report_) {
     next_report_ = now + kReportInterval;
-    send_reports();
+    send_reports(now);
   }
 }
 

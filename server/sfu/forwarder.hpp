@@ -44,9 +44,12 @@ class Forwarder {
 
   // Control, in the order the meeting made the calls. Unknown ids are ignored: the meeting
   // may close what the data plane already closed on its own.
-  void add_transport(const std::string& id, std::string ufrag, std::string pwd, Clock::time_point now);
-  void connect_transport(const std::string& id, std::string_view algorithm, std::string_view fingerprint);
-  void restart_ice(const std::string& id, std::string ufrag, std::string pwd, Clock::time_point now);
+  void add_transport(const std::string& id, std::string ufrag, std::string pwd,
+                     Clock::time_point now);
+  void connect_transport(const std::string& id, std::string_view algorithm,
+                         std::string_view fingerprint);
+  void restart_ice(const std::string& id, std::string ufrag, std::string pwd,
+                   Clock::time_point now);
   void close_transport(const std::string& id);
   void add_producer(const meeting::ProducerSpec& spec);
   void close_producer(const std::string& id);
@@ -57,11 +60,16 @@ class Forwarder {
   void request_keyframe(const std::string& consumer_id);
 
   // One datagram from the socket; decrypted in place.
-  void receive(std::span<std::uint8_t> datagram, const TransportAddress& from, Clock::time_point now);
+  void receive(std::span<std::uint8_t> datagram, const TransportAddress& from,
+               Clock::time_point now);
   // Timers: DTLS retransmission, consent, NACK and keyframe requests, receiver reports.
   void tick(Clock::time_point now);
 
   std::size_t transport_count() const { return transports_.size(); }
+  const WebRtcTransport* transport(const std::string& id) const {
+    const auto it = transports_.find(id);
+    return it == transports_.end() ? nullptr : it->second;
+  }
 
  private:
   struct Link {  // a transport and what travels on it
@@ -81,7 +89,9 @@ class Forwarder {
                Clock::time_point now);
   void retransmit(Consumer& consumer, std::uint16_t sent_sequence, Clock::time_point now);
   void send_nacks_and_keyframe_requests(Clock::time_point now);
-  void send_reports();
+  void send_reports(Clock::time_point now);
+  void send_receiver_report(Link& link, Clock::time_point now);
+  void send_sender_reports(Link& link, Clock::time_point now);
   void forget_addresses(Link& link);
   void reap();  // closes transports that died inside a callback
 

@@ -22,6 +22,20 @@ inline std::uint32_t ntp_middle32(std::uint64_t ntp) {
   return static_cast<std::uint32_t>(ntp >> 16);
 }
 
+// `ntp` moved on by `d` (not negative), in 32.32 fixed point.
+inline std::uint64_t ntp_plus(std::uint64_t ntp, std::chrono::nanoseconds d) {
+  if (d.count() <= 0) return ntp;
+  const auto n = static_cast<std::uint64_t>(d.count());
+  const std::uint64_t seconds = n / 1'000'000'000;
+  const std::uint64_t fraction = ((n % 1'000'000'000) << 32) / 1'000'000'000;
+  return ntp + (seconds << 32) + fraction;
+}
+
+// A 1/65536 s count (DLSR) as a duration.
+inline std::chrono::microseconds from_ntp_short(std::uint32_t units) {
+  return std::chrono::microseconds((std::uint64_t{units} * 1'000'000) >> 16);
+}
+
 // A duration in 1/65536 s, the unit of DLSR.
 inline std::uint32_t to_ntp_short(std::chrono::nanoseconds d) {
   if (d.count() <= 0) return 0;

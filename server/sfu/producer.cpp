@@ -7,9 +7,10 @@
 namespace confab::sfu {
 
 Producer::Producer(const meeting::ProducerSpec& spec, WebRtcTransport& transport)
-    : spec_(spec), transport_(transport), paused_(spec.paused) {
+    : spec_(spec), transport_(transport), paused_(spec.paused), stats_(spec.clock_rate) {
   // Ids the producer did not negotiate stay 0: their elements are blanked to padding.
-  for (std::size_t id = 0; id < spec.extensions.size(); ++id) extension_map_[id] = spec.extensions[id];
+  for (std::size_t id = 0; id < spec.extensions.size(); ++id)
+    extension_map_[id] = spec.extensions[id];
 }
 
 std::optional<RtpPacket> Producer::normalise(std::span<std::uint8_t> data, std::size_t& len,
@@ -29,6 +30,11 @@ std::optional<RtpPacket> Producer::normalise(std::span<std::uint8_t> data, std::
   packet->set_payload_type(spec_.router_payload_type);
   packet->remap_extension_ids(extension_map_);
   return packet;
+}
+
+void Producer::on_sender_report(const SenderInfo& info, Clock::time_point now) {
+  sender_clock_ = SenderClock{info.ntp, info.rtp_timestamp, now};
+  stats_.on_sender_report(info.ntp, now);
 }
 
 bool Producer::take_keyframe_request(Clock::time_point now) {

@@ -10,7 +10,9 @@
 
 #include "meeting/media_router.hpp"
 #include "sfu/nack_generator.hpp"
+#include "sfu/receive_stats.hpp"
 #include "sfu/retransmission_buffer.hpp"
+#include "sfu/rtcp.hpp"
 #include "sfu/rtp_packet.hpp"
 
 namespace confab::sfu {
@@ -46,8 +48,18 @@ class Producer {
   void want_keyframe() { keyframe_wanted_ = true; }
   bool take_keyframe_request(Clock::time_point now);
 
-  // Last sender report (for forwarding SR timing to consumers later).
-  std::uint32_t last_sr_rtp = 0;
+  // The publisher's latest sender report: its wall clock (NTP) against its RTP clock, which
+  // the consumers' own reports translate into their timestamps (lip sync at the receivers).
+  struct SenderClock {
+    std::uint64_t ntp = 0;
+    std::uint32_t rtp_timestamp = 0;
+    Clock::time_point arrival{};
+  };
+  void on_sender_report(const SenderInfo& info, Clock::time_point now);
+  const std::optional<SenderClock>& sender_clock() const { return sender_clock_; }
+
+  // What our receiver reports to the publisher say (loss, jitter, LSR/DLSR for its RTT).
+  ReceiveStats& stats() { return stats_; }
 
  private:
   meeting::ProducerSpec spec_;
@@ -57,6 +69,8 @@ class Producer {
   RetransmissionBuffer buffer_;
   NackGenerator nacks_;
   std::vector<Consumer*> consumers_;
+  ReceiveStats stats_;
+  std::optional<SenderClock> sender_clock_;
   bool keyframe_wanted_ = false;
   Clock::time_point last_keyframe_request_{};
 };

@@ -125,4 +125,9 @@ std::optional<RtpRewriter::Out> RtpRewriter::last() const {
   return Out{last_seq_, last_ts_};
 }
 
+std::optional<std::uint32_t> RtpRewriter::timestamp_offset() const {
+  if (!started_) return std::nullopt;
+  return ts_offset_;
+}
+
 }  // namespace confab::sfu

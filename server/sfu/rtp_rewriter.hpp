@@ -57,6 +57,11 @@ class RtpRewriter {
   // The highest output so far (for an SR: the consumer's RTP time).
   std::optional<Out> last() const;
 
+  // What the current segment adds to a source timestamp (output = source + offset, mod 2^32):
+  // translates the source's RTP clock, as in its sender reports, into the output's. Nothing
+  // before the first packet.
+  std::optional<std::uint32_t> timestamp_offset() const;
+
  private:
   std::uint16_t start_seq_ = 0;
   std::uint32_t start_ts_ = 0;

@@ -26,7 +26,8 @@ class WebRtcTransport {
   };
 
   WebRtcTransport(std::string id, std::string ufrag, std::string pwd, DtlsContext& dtls,
-                  DatagramSender& sender, SfuCounters& counters, Hooks hooks, Clock::time_point now);
+                  DatagramSender& sender, SfuCounters& counters, Hooks hooks,
+                  Clock::time_point now);
   WebRtcTransport(const WebRtcTransport&) = delete;
   WebRtcTransport& operator=(const WebRtcTransport&) = delete;
 
@@ -40,7 +41,8 @@ class WebRtcTransport {
 
   // A Binding request for our ufrag; answered from the socket the request came in on.
   // Returns true when the selected address changed.
-  bool receive_stun(const StunMessage& request, const TransportAddress& from, Clock::time_point now);
+  bool receive_stun(const StunMessage& request, const TransportAddress& from,
+                    Clock::time_point now);
   void receive_dtls(std::span<const std::uint8_t> datagram, const TransportAddress& from);
   // Decrypts in place; the new length, or nothing when the packet must be dropped (counted).
   std::optional<std::size_t> unprotect_rtp(std::span<std::uint8_t> packet);
@@ -57,6 +59,11 @@ class WebRtcTransport {
   // The available bitrate the client reported (REMB), 0 if it did not.
   std::uint32_t receive_bitrate() const { return receive_bitrate_; }
   void set_receive_bitrate(std::uint32_t bps) { receive_bitrate_ = bps; }
+
+  // The round-trip time to the client, from its receiver reports on our sender reports (so
+  // known for receive transports only: a publisher receives no SR from us). Nothing yet.
+  std::optional<std::chrono::microseconds> rtt() const { return rtt_; }
+  void set_rtt(std::chrono::microseconds rtt) { rtt_ = rtt; }
 
  private:
   void on_dtls_connected(const SrtpKeys& keys);
@@ -75,6 +82,7 @@ class WebRtcTransport {
   std::optional<SrtpSession> srtp_out_;
   std::optional<Clock::time_point> dtls_deadline_;
   std::uint32_t receive_bitrate_ = 0;
+  std::optional<std::chrono::microseconds> rtt_;
   bool dead_ = false;
 };
 

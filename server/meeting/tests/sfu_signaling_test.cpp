@@ -100,6 +100,39 @@ TEST_F(SfuSignalingTest, CreateTransportValidatesTheDirection) {
   EXPECT_THAT(router.log, IsEmpty());
 }
 
+TEST_F(SfuSignalingTest, TransportCreationIsRateLimited) {
+  // The default: 8 at once, then one per 10 s.
+  std::string last_send;
+  for (int i = 0; i < 8; ++i) {
+    const std::string id = transport("a", i % 2 == 0 ? "send" : "recv");
+    if (i % 2 == 0) last_send = id;
+  }
+  router.clear();
+  outbox.clear();
+  const auto refused = call("a", "sfu_create_transport", {{"direction", "send"}});
+  EXPECT_EQ(error_code(refused), "too_many_transports");
+  EXPECT_EQ(refused["error"]["retry_after_ms"], 10'000);
+  EXPECT_THAT(router.log, IsEmpty()) << "nothing created, nothing replaced";
+  EXPECT_THAT(outbox.sent, IsEmpty());
+  EXPECT_EQ(meeting().stats().errors_by_code.at("too_many_transports"), 1u);
+  EXPECT_EQ(meeting().stats().limits_hit.at("sfu_transports"), 1u);
+  // The live transport still works, and another member is unaffected.
+  EXPECT_EQ(error_code(
+                call("a", "sfu_connect_transport",
+                     {{"transport_id", last_send}, {"dtls_parameters", client_dtls_parameters()}})),
+            "ok");
+  transport("b", "send");
+  // Leaving and rejoining does not refill the allowance; time does.
+  call("a", "leave_room", json::object());
+  join_quietly("a", "r");
+  EXPECT_EQ(error_code(call("a", "sfu_create_transport", {{"direction", "recv"}})),
+            "too_many_transports");
+  clock.now += 10'000;
+  transport("a", "recv");
+  EXPECT_EQ(error_code(call("a", "sfu_create_transport", {{"direction", "send"}})),
+            "too_many_transports");
+}
+
 TEST_F(SfuSignalingTest, ConnectPassesTheClientsSha256Fingerprint) {
   const auto id = transport("a", "send");
   router.clear();
@@ -380,6 +413,27 @@ TEST_F(SfuSignalingTest, ConsumingAgainReplacesTheConsumer) {
   EXPECT_EQ(outbox.to("b")[0].data, json({{"consumer_id", first}}));
   EXPECT_EQ(error_code(call("b", "sfu_resume_consumer", {{"consumer_id", first}})),
             "unknown_consumer");
+}
+
+TEST_F(SfuSignalingTest, ConsumersAreBoundedByTheRoomsProducers) {
+  publish_a();
+  for (int round = 0; round < 5; ++round) {
+    consumer_b(camera_a);
+    consumer_b(mic_a);
+  }
+  // Own producers and other rooms' add nothing.
+  const std::string camera_b =
+      produce("b", transport("b", "send"), "camera", chrome_vp8_parameters());
+  EXPECT_EQ(error_code(consume("b", recv_b, camera_b)), "unknown_producer");
+  const std::string camera_x =
+      produce("x", transport("x", "send"), "camera", chrome_vp8_parameters());
+  EXPECT_EQ(error_code(consume("b", recv_b, camera_x)), "unknown_producer");
+  std::size_t live = 0;
+  for (const auto& line : router.log) {
+    if (line.starts_with("create_consumer ")) ++live;
+    if (line.starts_with("close_consumer ")) --live;
+  }
+  EXPECT_EQ(live, 2u) << "one consumer per producer of the others";
 }
 
 TEST_F(SfuSignalingTest, PauseResumeAndKeyframesOfOwnConsumers) {

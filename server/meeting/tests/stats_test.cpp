@@ -44,12 +44,13 @@ TEST_F(MeetingStatsTest, StartsEmptyWithEveryErrorCodeListed) {
                            "unsupported_codec",
                            "bad_rtp_parameters",
                            "bad_dtls_parameters",
+                           "too_many_transports",
                            "internal_error"}) {
     EXPECT_EQ(stats.errors_by_code.at(code), 0u) << code;
   }
   EXPECT_EQ(stats.limits_hit.size(), kLimitCount - 1);
   for (const auto* limit : {"password_address", "password_room", "password_hashing",
-                            "knocks_per_address", "knock_rate", "chat_rate"}) {
+                            "knocks_per_address", "knock_rate", "chat_rate", "sfu_transports"}) {
     EXPECT_EQ(stats.limits_hit.at(limit), 0u) << limit;
   }
 }

@@ -29,7 +29,9 @@ TestPeer::TestPeer(const TransportAddress& self, const TransportAddress& server,
 
 TestPeer::~TestPeer() = default;
 
-const std::string& TestPeer::fingerprint() const { return certificate_.fingerprint_sha256(); }
+const std::string& TestPeer::fingerprint() const {
+  return certificate_.fingerprint_sha256();
+}
 
 void TestPeer::check(Clock::time_point) {
   std::array<std::uint8_t, 12> transaction{};
@@ -47,8 +49,10 @@ void TestPeer::start_dtls() {
   DtlsTransport::Callbacks callbacks;
   callbacks.send = [this](std::span<const std::uint8_t> datagram) { send_(datagram, server_); };
   callbacks.connected = [this](const SrtpKeys& keys) {
-    srtp_in_ = SrtpSession::create(keys.profile, SrtpSession::Direction::Inbound, keys.remote_master);
-    srtp_out_ = SrtpSession::create(keys.profile, SrtpSession::Direction::Outbound, keys.local_master);
+    srtp_in_ =
+        SrtpSession::create(keys.profile, SrtpSession::Direction::Inbound, keys.remote_master);
+    srtp_out_ =
+        SrtpSession::create(keys.profile, SrtpSession::Direction::Outbound, keys.local_master);
   };
   callbacks.failed = [this](std::string_view) { failed_ = true; };
   callbacks.closed = [this] { failed_ = true; };
@@ -105,8 +109,8 @@ void TestPeer::tick() {
 }
 
 void TestPeer::send_rtp(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
-                        std::uint32_t timestamp, std::span<const std::uint8_t> payload,
-                        bool marker, bool skip) {
+                        std::uint32_t timestamp, std::span<const std::uint8_t> payload, bool marker,
+                        bool skip) {
   std::vector<std::uint8_t> packet(12 + payload.size());
   packet[0] = 0x80;
   packet[1] = static_cast<std::uint8_t>((marker ? 0x80 : 0) | (payload_type & 0x7f));
@@ -140,7 +144,13 @@ void TestPeer::receive_rtcp(std::span<const std::uint8_t> data) {
   const auto compound = RtcpCompound::parse(data);
   if (!compound) return;
   for (const RtcpPacket packet : *compound) {
-    if (packet.is_pli()) {
+    if (const auto info = packet.sender_info()) {
+      sender_reports_.push_back({packet.ssrc(), *info});
+    } else if (packet.is_receiver_report()) {
+      for (std::size_t i = 0; i < packet.report_block_count(); ++i) {
+        report_blocks_.push_back(packet.report_block(i));
+      }
+    } else if (packet.is_pli()) {
       ++plis_;
     } else if (packet.is_remb()) {
       if (const auto bitrate = packet.remb_bitrate()) remb_ = static_cast<std::uint32_t>(*bitrate);
@@ -153,7 +163,8 @@ void TestPeer::receive_rtcp(std::span<const std::uint8_t> data) {
         std::vector<std::uint8_t> wire(it->second.size() + kSrtpMaxTrailer);
         std::copy(it->second.begin(), it->second.end(), wire.begin());
         std::size_t len = it->second.size();
-        if (srtp_out_->protect_rtp(wire.data(), len, wire.size()) != SrtpSession::Result::Ok) return;
+        if (srtp_out_->protect_rtp(wire.data(), len, wire.size()) != SrtpSession::Result::Ok)
+          return;
         ++retransmitted_;
         send_(std::span(wire).first(len), server_);
       });

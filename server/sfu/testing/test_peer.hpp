@@ -18,10 +18,16 @@
 #include "sfu/dtls_certificate.hpp"
 #include "sfu/dtls_context.hpp"
 #include "sfu/dtls_transport.hpp"
+#include "sfu/rtcp.hpp"
 #include "sfu/srtp_session.hpp"
 #include "sfu/transport_address.hpp"
 
 namespace confab::sfu::testing {
+
+struct ReceivedSenderReport {
+  std::uint32_t ssrc;
+  SenderInfo info;
+};
 
 struct ReceivedRtp {
   std::uint32_t ssrc;
@@ -38,8 +44,8 @@ class TestPeer {
   using Send = std::function<void(std::span<const std::uint8_t>, const TransportAddress& to)>;
 
   // `server`: the SFU's candidate; `ice`, `server_fingerprint`: its transport's parameters.
-  TestPeer(const TransportAddress& self, const TransportAddress& server,
-           meeting::IceParameters ice, std::string server_fingerprint, Send send);
+  TestPeer(const TransportAddress& self, const TransportAddress& server, meeting::IceParameters ice,
+           std::string server_fingerprint, Send send);
   ~TestPeer();
 
   const TransportAddress& address() const { return self_; }
@@ -57,8 +63,8 @@ class TestPeer {
   // Publishes one RTP packet (header built here); kept for NACKs. `skip`: recorded as sent
   // but not put on the wire, as if the network lost it.
   void send_rtp(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
-                std::uint32_t timestamp, std::span<const std::uint8_t> payload,
-                bool marker = false, bool skip = false);
+                std::uint32_t timestamp, std::span<const std::uint8_t> payload, bool marker = false,
+                bool skip = false);
   // Sends an RTCP packet as given (plain; protected here).
   void send_rtcp(std::span<const std::uint8_t> packet);
   // Asks the SFU to resend (generic NACK) packets of a stream it sends us.
@@ -70,6 +76,9 @@ class TestPeer {
   std::size_t nacked_received() const { return nacked_; }  // sequence numbers asked for
   std::size_t retransmitted() const { return retransmitted_; }
   std::optional<std::uint32_t> last_remb() const { return remb_; }
+  const std::vector<ReceivedSenderReport>& sender_reports() const { return sender_reports_; }
+  // Report blocks of the receiver reports the SFU sent us.
+  const std::vector<ReportBlock>& report_blocks() const { return report_blocks_; }
 
  private:
   void start_dtls();
@@ -96,6 +105,8 @@ class TestPeer {
   std::size_t nacked_ = 0;
   std::size_t retransmitted_ = 0;
   std::optional<std::uint32_t> remb_;
+  std::vector<ReceivedSenderReport> sender_reports_;
+  std::vector<ReportBlock> report_blocks_;
 };
 
 }  // namespace confab::sfu::testing

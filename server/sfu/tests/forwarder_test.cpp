@@ -7,6 +7,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "sfu/ntp_time.hpp"
 #include "sfu/rtcp.hpp"
 #include "sfu/testing/test_peer.hpp"
 
@@ -31,8 +32,12 @@ struct Datagram {
 // VP8 payloads: a payload descriptor (S=1, partition 0) and a frame header whose P bit says
 // key or delta frame.
 std::vector<std::uint8_t> vp8_payload(bool keyframe, std::uint8_t fill) {
-  std::vector<std::uint8_t> p = {0x10, static_cast<std::uint8_t>(keyframe ? 0x50 : 0x51), 0x03,
-                                 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00};
+  std::vector<std::uint8_t> p = {0x10, static_cast<std::uint8_t>(keyframe ? 0x50 : 0x51),
+                                 0x03, 0x00,
+                                 0x9d, 0x01,
+                                 0x2a, 0x40,
+                                 0x01, 0xf0,
+                                 0x00};
   p.resize(60, fill);
   return p;
 }
@@ -254,12 +259,47 @@ TEST_F(ForwarderTest, ASubscribersNackIsAnsweredFromTheBufferOverRtx) {
   EXPECT_EQ(SfuCounters::read(counters_.retransmissions), 1u);
 }
 
+TEST_F(ForwarderTest, ANackAfterAResumeIsAnsweredAsThePacketWasSent) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B", /*rtx=*/true));
+  a.send_rtp(1111, 96, 1, 3000, vp8_payload(true, 1));
+  pump();
+  forwarder_.set_consumer_paused("C1", true);
+  advance(std::chrono::milliseconds(700));
+  forwarder_.set_consumer_paused("C1", false);
+  for (std::uint16_t seq = 30; seq < 33; ++seq) {
+    a.send_rtp(1111, 96, seq, seq * 3000u, vp8_payload(seq == 30, static_cast<std::uint8_t>(seq)));
+  }
+  pump();
+  ASSERT_EQ(b.received().size(), 4u);
+  const auto original = b.received()[2];  // source 31, renumbered and re-timed
+  EXPECT_NE(original.timestamp, 31u * 3000u);
+  const std::uint16_t nack[] = {original.sequence};
+  b.send_nack(2222, nack);
+  pump();
+  ASSERT_EQ(b.received().size(), 5u);
+  const auto& resent = b.received().back();
+  EXPECT_EQ(resent.ssrc, 2223u);
+  EXPECT_EQ(resent.timestamp, original.timestamp);
+  ASSERT_GE(resent.payload.size(), 2u);
+  EXPECT_EQ((resent.payload[0] << 8) | resent.payload[1], original.sequence);
+  EXPECT_EQ(std::vector<std::uint8_t>(resent.payload.begin() + 2, resent.payload.end()),
+            original.payload);
+  // Before the resume: another segment, not answered (nothing a receiver still waits for).
+  const std::uint16_t old[] = {b.received()[0].sequence};
+  b.send_nack(2222, old);
+  pump();
+  EXPECT_EQ(b.received().size(), 5u);
+}
+
 TEST_F(ForwarderTest, ASubscribersPliReachesThePublisherAtMostTwiceASecond) {
   TestPeer& a = connect("A", 2);
   TestPeer& b = connect("B", 3);
   forwarder_.add_producer(video_producer("A"));
   forwarder_.add_consumer(video_consumer("C1", "B"));
-  advance(std::chrono::milliseconds(600));  // the consumer's start asked for one
+  advance(std::chrono::milliseconds(600));           // the consumer's start asked for one
   a.send_rtp(1111, 96, 1, 0, vp8_payload(true, 1));  // and got it
   pump();
   ASSERT_EQ(b.received().size(), 1u);
@@ -276,6 +316,95 @@ TEST_F(ForwarderTest, ASubscribersPliReachesThePublisherAtMostTwiceASecond) {
   EXPECT_EQ(a.plis_received(), before + 1) << "inside the interval";
   advance(std::chrono::milliseconds(500));
   EXPECT_EQ(a.plis_received(), before + 2) << "sent when the interval ends";
+}
+
+// The publisher's SR: its wall clock against its RTP clock.
+std::vector<std::uint8_t> sender_report(std::uint32_t ssrc, const SenderInfo& info) {
+  std::vector<std::uint8_t> buffer(64);
+  RtcpWriter writer(buffer);
+  writer.sender_report(ssrc, info);
+  buffer.resize(writer.size());
+  return buffer;
+}
+
+TEST_F(ForwarderTest, SenderReportsCarryThePublishersClockInTheConsumersTimestamps) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  a.send_rtp(1111, 96, 1, 1000, vp8_payload(true, 1));
+  a.send_rtp(1111, 96, 2, 4000, vp8_payload(false, 2));
+  pump();
+  advance(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(b.sender_reports().empty()) << "no SR before the publisher's first";
+  // A pause and resume moves the consumer's timestamps away from the publisher's.
+  forwarder_.set_consumer_paused("C1", true);
+  advance(std::chrono::milliseconds(500));
+  forwarder_.set_consumer_paused("C1", false);
+  a.send_rtp(1111, 96, 3, 7000, vp8_payload(true, 3));
+  pump();
+  ASSERT_EQ(b.received().size(), 3u);
+  const std::uint32_t offset = b.received()[2].timestamp - 7000;
+  EXPECT_NE(offset, 0u);
+
+  const SenderInfo published{(std::uint64_t{3'900'000'000} << 32) | 0x4000'0000u, 6000, 3, 180};
+  a.send_rtcp(sender_report(1111, published));
+  pump();
+  const auto arrival = now_;
+  while (b.sender_reports().empty() && now_ - arrival < std::chrono::seconds(3)) {
+    advance(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(b.sender_reports().size(), 1u);
+  const auto elapsed = now_ - arrival;
+  const auto& sr = b.sender_reports()[0];
+  EXPECT_EQ(sr.ssrc, 2222u);
+  const auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  EXPECT_EQ(sr.info.rtp_timestamp,
+            6000 + offset + static_cast<std::uint32_t>(elapsed_us * 90000 / 1'000'000));
+  EXPECT_EQ(sr.info.ntp, ntp_plus(published.ntp, elapsed));
+  EXPECT_EQ(sr.info.packet_count, 3u);
+  EXPECT_EQ(sr.info.octet_count, 3 * vp8_payload(false, 0).size());
+
+  // The publisher hears back about its stream: highest sequence and the SR's LSR.
+  advance(std::chrono::milliseconds(1000));
+  ASSERT_FALSE(a.report_blocks().empty());
+  const ReportBlock& about_a = a.report_blocks().back();
+  EXPECT_EQ(about_a.ssrc, 1111u);
+  EXPECT_EQ(about_a.highest_sequence, 3u);
+  EXPECT_EQ(about_a.last_sr, ntp_middle32(published.ntp));
+  EXPECT_GT(about_a.delay_since_sr, 0u);
+}
+
+TEST_F(ForwarderTest, ASubscribersReceiverReportGivesTheRoundTripTime) {
+  TestPeer& a = connect("A", 2);
+  TestPeer& b = connect("B", 3);
+  forwarder_.add_producer(video_producer("A"));
+  forwarder_.add_consumer(video_consumer("C1", "B"));
+  a.send_rtp(1111, 96, 1, 1000, vp8_payload(true, 1));
+  a.send_rtcp(sender_report(1111, {std::uint64_t{3'900'000'000} << 32, 1000, 1, 60}));
+  pump();
+  while (b.sender_reports().empty()) advance(std::chrono::milliseconds(100));
+  const SenderInfo ours = b.sender_reports().back().info;
+  EXPECT_FALSE(forwarder_.transport("B")->rtt().has_value());
+
+  advance(std::chrono::milliseconds(100));
+  ReportBlock block;
+  block.ssrc = 2222;
+  block.last_sr = 0x12345678;  // no SR of ours
+  std::vector<std::uint8_t> rr(64);
+  RtcpWriter(rr).receiver_report(0xbeef, std::span(&block, 1));
+  b.send_rtcp(std::span(rr).first(32));
+  pump();
+  EXPECT_FALSE(forwarder_.transport("B")->rtt().has_value());
+
+  block.last_sr = ntp_middle32(ours.ntp);
+  block.delay_since_sr = to_ntp_short(std::chrono::milliseconds(40));  // held by the receiver
+  RtcpWriter(rr).receiver_report(0xbeef, std::span(&block, 1));
+  b.send_rtcp(std::span(rr).first(32));
+  pump();
+  const auto rtt = forwarder_.transport("B")->rtt();
+  ASSERT_TRUE(rtt.has_value());
+  EXPECT_NEAR(static_cast<double>(rtt->count()), 60'000.0, 100.0);
 }
 
 TEST_F(ForwarderTest, RtxFromThePublisherIsUnwrapped) {
@@ -303,14 +432,18 @@ TEST_F(ForwarderTest, BadInputIsDroppedAndCounted) {
   junk[0] = 0x80;
   junk[1] = 96;
   forwarder_.receive(junk, stranger, now_);
-  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::unknown_address)]), 1u);
+  EXPECT_EQ(
+      SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::unknown_address)]),
+      1u);
   // A validated address, but not valid SRTP.
   forwarder_.receive(junk, a.address(), now_);
-  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::srtp_auth)]), 1u);
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::srtp_auth)]),
+            1u);
   // STUN for an unknown ufrag, and noise.
   std::vector<std::uint8_t> noise = {0xff, 0x00, 0x01};
   forwarder_.receive(noise, stranger, now_);
-  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::malformed)]), 1u);
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::malformed)]),
+            1u);
   EXPECT_TRUE(wire_.empty()) << "nothing answered";
 }
 
@@ -324,7 +457,8 @@ TEST_F(ForwarderTest, AWrongPasswordBindsNothing) {
   liar.check(now_);
   pump();
   EXPECT_FALSE(liar.ice_done());
-  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::bad_stun)]), 1u);
+  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::bad_stun)]),
+            1u);
 }
 
 TEST_F(ForwarderTest, ConsentExpiresAfterThirtySilentSeconds) {

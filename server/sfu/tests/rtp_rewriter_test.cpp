@@ -19,6 +19,23 @@ TEST(RtpRewriter, KeepsNumbersByDefaultAndPassesReordering) {
   EXPECT_EQ(r.last(), (Out{102, 5000}));
 }
 
+TEST(RtpRewriter, TimestampOffsetTranslatesTheSourceClockPerSegment) {
+  RtpRewriter r(7, 0xFFFFFF00u);
+  EXPECT_FALSE(r.timestamp_offset().has_value());
+  ASSERT_TRUE(r.rewrite(100, 1000));
+  EXPECT_EQ(r.timestamp_offset(), 0xFFFFFF00u - 1000u);
+  // Any source timestamp of the segment (a sender report's too) lands where its packets do.
+  const auto out = r.rewrite(101, 4000);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(4000u + *r.timestamp_offset(), out->ts);
+  // After a resync the next packet starts a new mapping.
+  r.resync(90000);
+  const auto resumed = r.rewrite(500, 123456);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->ts, out->ts + 90000u);
+  EXPECT_EQ(123456u + *r.timestamp_offset(), resumed->ts);
+}
+
 TEST(RtpRewriter, FixedStartAndSequenceWrap) {
   RtpRewriter r(65534, 0xFFFFFF00u);
   EXPECT_EQ(r.rewrite(10, 1000), (Out{65534, 0xFFFFFF00u}));
