@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "meeting/media_router.hpp"
+#include "sfu/audio_level_meter.hpp"
 #include "sfu/nack_generator.hpp"
 #include "sfu/retransmission_buffer.hpp"
 #include "sfu/rtp_packet.hpp"
@@ -46,6 +47,9 @@ class Producer {
   void want_keyframe() { keyframe_wanted_ = true; }
   bool take_keyframe_request(Clock::time_point now);
 
+  // Audio only: the speech measured since the last report.
+  AudioLevelMeter& level_meter() { return level_meter_; }
+
   // Last sender report (for forwarding SR timing to consumers later).
   std::uint32_t last_sr_rtp = 0;
 
@@ -57,6 +61,7 @@ class Producer {
   RetransmissionBuffer buffer_;
   NackGenerator nacks_;
   std::vector<Consumer*> consumers_;
+  AudioLevelMeter level_meter_;
   bool keyframe_wanted_ = false;
   Clock::time_point last_keyframe_request_{};
 };
