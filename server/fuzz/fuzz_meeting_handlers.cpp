@@ -10,6 +10,9 @@
 //    arguments); text that is not JSON is passed as a JSON string.
 //  - <event> "!transport_closed" with payload <n> reports (MediaEvents) the n-th transport
 //    id seen as closed by the data plane (<who> is ignored).
+//  - <event> "!audio_levels" with payload [[<n>, <activity>], ...] reports the n-th producer
+//    id's speech reading (any number; <who> is ignored); what it delivers must be
+//    `active_speaker` to members of a room only.
 //  - The meeting has an SFU (a checking fake MediaRouter) and mesh_max 1, so rooms switch.
 //    Ids are the server's, so inside a payload a string "#T<n>", "#P<n>" or "#C<n>" stands
 //    for the n-th transport, producer or consumer id seen so far (modulo their count), and
@@ -493,6 +496,33 @@ void run(std::string_view input) {
         FUZZ_CHECK(model.members(room).contains(d.to));
       }
       FUZZ_CHECK(live || outbox.sent.empty());
+      continue;
+    }
+
+    if (call.event == "!audio_levels") {
+      std::vector<confab::meeting::AudioLevel> levels;
+      if (call.payload.is_array()) {
+        for (const auto& entry : call.payload) {
+          if (!entry.is_array() || entry.size() != 2 || !entry[1].is_number()) continue;
+          const std::string n = entry[0].is_number_unsigned()
+                                    ? std::to_string(entry[0].get<std::uint64_t>())
+                                    : "0";
+          levels.push_back({nth(seen.producers, n), entry[1].get<float>()});
+        }
+      }
+      try {
+        meeting.media_events().audio_levels(levels);
+      } catch (...) {
+        FUZZ_CHECK(!"audio_levels threw");
+      }
+      for (const Delivery& d : outbox.sent) {
+        FUZZ_CHECK(d.event == "active_speaker");
+        const auto room = model.room_of(d.to);
+        FUZZ_CHECK(room.has_value());
+        // The speaker is a member of the recipient's room.
+        FUZZ_CHECK(room && d.data.is_object() && d.data["user_id"].is_string() &&
+                   model.members(*room).contains(d.data["user_id"].get<std::string>()));
+      }
       continue;
     }
 

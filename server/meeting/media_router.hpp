@@ -38,6 +38,12 @@ struct TransportInfo {
 using ExtensionMap = std::array<std::uint8_t, 16>;
 inline constexpr std::uint8_t kUnusedExtensionId = 14;
 
+// The router's header-extension ids (one-byte form), the same on every transport.
+inline constexpr std::uint8_t kMidExtensionId = 1;
+inline constexpr std::uint8_t kAbsSendTimeExtensionId = 4;
+inline constexpr std::uint8_t kAudioLevelExtensionId = 10;
+inline constexpr std::uint8_t kVideoOrientationExtensionId = 11;
+
 struct ProducerSpec {
   std::string id;
   std::string transport_id;
@@ -90,12 +96,20 @@ class MediaRouter {
   virtual void request_keyframe(const std::string& consumer_id) = 0;
 };
 
+// How much speech a published audio stream carried over the last report interval.
+struct AudioLevel {
+  std::string producer_id;
+  float activity = 0;  // share of its packets louder than speech level, 0..1; 0 when paused
+};
+
 // What the data plane reports back, delivered on the signaling thread.
 class MediaEvents {
  public:
   virtual ~MediaEvents() = default;
   // ICE consent expired (30 s without a valid request), DTLS failed or closed by the peer.
   virtual void transport_closed(const std::string& transport_id, std::string_view reason) = 0;
+  // Every audio producer of one media worker, each report interval (a few times a second).
+  virtual void audio_levels(const std::vector<AudioLevel>& levels) = 0;
 };
 
 }  // namespace confab::meeting

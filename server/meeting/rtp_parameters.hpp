@@ -20,11 +20,7 @@ inline constexpr std::uint8_t kOpusPayloadType = 100;
 inline constexpr std::uint8_t kVp8PayloadType = 101;
 inline constexpr std::uint8_t kVp8RtxPayloadType = 102;
 
-// The router's header-extension ids (one-byte form), the same on every transport.
-inline constexpr std::uint8_t kMidExtensionId = 1;
-inline constexpr std::uint8_t kAbsSendTimeExtensionId = 4;
-inline constexpr std::uint8_t kAudioLevelExtensionId = 10;
-inline constexpr std::uint8_t kVideoOrientationExtensionId = 11;
+// The router's header-extension ids: media_router.hpp (the data plane reads some of them).
 
 inline constexpr std::string_view kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 inline constexpr std::string_view kAbsSendTimeUri =

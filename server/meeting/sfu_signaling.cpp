@@ -492,6 +492,7 @@ void SfuSignaling::member_joined(Room& room, const ParticipantId& joined) {
 void SfuSignaling::member_left(Room& room, const ParticipantId& id) {
   const auto media = media_.find(room.id());
   if (media == media_.end()) return;
+  media->second.speaker.forget(id);
   const auto peer = media->second.peers.find(id);
   if (peer == media->second.peers.end()) return;
   close_peer(room, media->second, peer->second);
@@ -522,8 +523,12 @@ void SfuSignaling::write_join_fields(confab::json::JsonWriter& out, const Room& 
                                      const ParticipantId& self) const {
   out.field("mode", to_string(room.mode()));
   if (room.mode() != RoomMode::sfu) return;
+  const auto media = media_.find(room.id());
+  if (media != media_.end() && media->second.speaker.current()) {
+    out.field("active_speaker", *media->second.speaker.current());
+  }
   out.key("producers").begin_array();
-  if (const auto media = media_.find(room.id()); media != media_.end()) {
+  if (media != media_.end()) {
     for (const auto& member : room.members()) {  // join order, then source order
       if (member.id == self) continue;
       const auto peer = media->second.peers.find(member.id);
@@ -558,6 +563,30 @@ void SfuSignaling::transport_closed(const std::string& transport_id, std::string
                  json{{"transport_id", transport_id}, {"reason", reason}});
   } catch (const std::exception& error) {
     if (config_.on_internal_error) config_.on_internal_error("transport_closed", error.what());
+  }
+}
+
+void SfuSignaling::audio_levels(const std::vector<AudioLevel>& levels) {
+  try {
+    std::unordered_map<std::string_view, float> activity;
+    for (const auto& level : levels) activity.emplace(level.producer_id, level.activity);
+    for (auto& [room_id, media] : media_) {
+      // A report covers one worker: rooms with no mic in it live elsewhere, or are silent.
+      std::vector<DominantSpeaker::Reading> readings;
+      for (const auto& [id, producer] : media.producers) {
+        if (producer.source != MediaSource::mic) continue;
+        const auto reading = activity.find(id);
+        if (reading != activity.end()) readings.push_back({producer.owner, reading->second});
+      }
+      if (readings.empty()) continue;
+      const auto speaker = media.speaker.update(readings);
+      Room* room = speaker ? rooms_.find(room_id) : nullptr;
+      if (room != nullptr) {
+        send_to_everyone(outbox_, *room, "active_speaker", json{{"user_id", *speaker}});
+      }
+    }
+  } catch (const std::exception& error) {
+    if (config_.on_internal_error) config_.on_internal_error("audio_levels", error.what());
   }
 }
 

@@ -9,9 +9,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/clock.hpp"
 #include "common/random.hpp"
 #include "json/json_writer.hpp"
-#include "common/clock.hpp"
+#include "meeting/dominant_speaker.hpp"
 #include "meeting/event.hpp"
 #include "meeting/media_router.hpp"
 #include "meeting/meeting_config.hpp"
@@ -60,6 +61,9 @@ class SfuSignaling final : public MediaEvents {
   // The data plane closed a transport (consent expired, DTLS failed): its producers and
   // consumers are forgotten as if closed, and its owner gets `sfu_transport_closed`.
   void transport_closed(const std::string& transport_id, std::string_view reason) override;
+  // Each room's dominant speaker follows its members' mic readings; a change is sent to the
+  // room as `active_speaker`.
+  void audio_levels(const std::vector<AudioLevel>& levels) override;
 
   std::size_t transport_count() const { return transports_.size(); }
 
@@ -92,6 +96,7 @@ class SfuSignaling final : public MediaEvents {
   struct RoomMedia {
     std::unordered_map<ParticipantId, PeerMedia> peers;
     std::unordered_map<std::string, Producer> producers;  // by id
+    DominantSpeaker speaker;
   };
   struct TransportOwner {
     std::string room;

@@ -11,8 +11,12 @@
 namespace confab::sfu {
 
 Forwarder::Forwarder(DtlsContext& dtls, DatagramSender& sender, SfuCounters& counters,
-                     ClosedHook closed)
-    : dtls_(dtls), sender_(sender), counters_(counters), closed_(std::move(closed)) {}
+                     ClosedHook closed, LevelsHook levels)
+    : dtls_(dtls),
+      sender_(sender),
+      counters_(counters),
+      closed_(std::move(closed)),
+      levels_(std::move(levels)) {}
 
 Forwarder::~Forwarder() {
   // Consumers and producers point into transports: drop them first.
@@ -227,6 +231,11 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
     counters_.drop(DropReason::malformed);
     return;
   }
+  if (!producer.video() && !recovered) {
+    if (const auto level = packet->audio_level(meeting::kAudioLevelExtensionId)) {
+      producer.level_meter().add(level->second);
+    }
+  }
   const bool keyframe = producer.video() && vp8_is_keyframe(packet->payload());
   producer.nacks().on_packet(packet->sequence(), now, keyframe);
   producer.stats().on_packet(packet->sequence(), packet->timestamp(), now);
@@ -394,6 +403,17 @@ void Forwarder::send_sender_reports(Link& link, Clock::time_point now) {
   if (writer.ok() && writer.size() > 0) link.transport->send_rtcp(out_, writer.size());
 }
 
+// A paused producer reads as silent: a muted member cannot stay the dominant speaker.
+void Forwarder::report_audio_levels() {
+  std::vector<meeting::AudioLevel> levels;
+  for (auto& [id, producer] : producers_) {
+    if (producer->video()) continue;
+    const auto reading = producer->level_meter().take();
+    levels.push_back({id, producer->paused() ? 0.0f : reading.activity});
+  }
+  if (!levels.empty()) levels_(std::move(levels));
+}
+
 void Forwarder::tick(Clock::time_point now) {
   for (auto& [id, link] : links_) link.transport->tick(now);
   reap();
@@ -404,6 +424,10 @@ void Forwarder::tick(Clock::time_point now) {
   if (now >= next_report_) {
     next_report_ = now + kReportInterval;
     send_reports(now);
+  }
+  if (levels_ && now >= next_levels_) {
+    next_levels_ = now + kAudioLevelInterval;
+    report_audio_levels();
   }
 }
 

@@ -30,14 +30,18 @@ class Forwarder {
   using Clock = std::chrono::steady_clock;
   static constexpr auto kNackInterval = std::chrono::milliseconds(20);
   static constexpr auto kReportInterval = std::chrono::seconds(1);
+  static constexpr auto kAudioLevelInterval = std::chrono::milliseconds(250);
   // What a publisher may send when its subscribers report nothing (REMB), and the floor.
   static constexpr std::uint32_t kDefaultPublisherBitrate = 1'500'000;
   static constexpr std::uint32_t kMinPublisherBitrate = 100'000;
 
   // Called when a transport died on its own (consent, DTLS); it is already gone.
   using ClosedHook = std::function<void(const std::string& transport_id, std::string_view reason)>;
+  // Every kAudioLevelInterval: each audio producer's speech since the last call.
+  using LevelsHook = std::function<void(std::vector<meeting::AudioLevel> levels)>;
 
-  Forwarder(DtlsContext& dtls, DatagramSender& sender, SfuCounters& counters, ClosedHook closed);
+  Forwarder(DtlsContext& dtls, DatagramSender& sender, SfuCounters& counters, ClosedHook closed,
+            LevelsHook levels = {});
   ~Forwarder();
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;
@@ -92,6 +96,7 @@ class Forwarder {
   void send_reports(Clock::time_point now);
   void send_receiver_report(Link& link, Clock::time_point now);
   void send_sender_reports(Link& link, Clock::time_point now);
+  void report_audio_levels();
   void forget_addresses(Link& link);
   void reap();  // closes transports that died inside a callback
 
@@ -99,6 +104,7 @@ class Forwarder {
   DatagramSender& sender_;
   SfuCounters& counters_;
   ClosedHook closed_;
+  LevelsHook levels_;
   std::unordered_map<std::string, Link> links_;  // by transport id
   std::unordered_map<std::string, WebRtcTransport*> transports_;
   std::unordered_map<std::string, Link*> by_ufrag_;
@@ -108,6 +114,7 @@ class Forwarder {
   std::vector<std::pair<std::string, std::string>> dead_;  // id, reason
   Clock::time_point next_nack_{};
   Clock::time_point next_report_{};
+  Clock::time_point next_levels_{};
   std::uint32_t sfu_ssrc_ = 1;  // the sender SSRC of our RTCP
   // One outgoing packet at a time: forwarded RTP, retransmissions, our RTCP.
   std::array<std::uint8_t, 1500 + kSrtpMaxTrailer + 2> out_{};

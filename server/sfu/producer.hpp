@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "meeting/media_router.hpp"
+#include "sfu/audio_level_meter.hpp"
 #include "sfu/nack_generator.hpp"
 #include "sfu/receive_stats.hpp"
 #include "sfu/retransmission_buffer.hpp"
@@ -61,6 +62,9 @@ class Producer {
   // What our receiver reports to the publisher say (loss, jitter, LSR/DLSR for its RTT).
   ReceiveStats& stats() { return stats_; }
 
+  // Audio only: the speech measured since the last report.
+  AudioLevelMeter& level_meter() { return level_meter_; }
+
  private:
   meeting::ProducerSpec spec_;
   WebRtcTransport& transport_;
@@ -71,6 +75,9 @@ class Producer {
   std::vector<Consumer*> consumers_;
   ReceiveStats stats_;
   std::optional<SenderClock> sender_clock_;
+
+  // Audio only: the speech measured since the last report.
+  AudioLevelMeter& level_meter() { return level_meter_; }
   bool keyframe_wanted_ = false;
   Clock::time_point last_keyframe_request_{};
 };

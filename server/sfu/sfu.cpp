@@ -68,6 +68,11 @@ Sfu::Sfu(SfuOptions options, Post post_to_signaling)
         [this](const std::string& id, std::string_view reason) {
           // On the worker thread: the rest happens where the meeting lives.
           post_([this, id, reason = std::string(reason)] { transport_died(id, reason); });
+        },
+        [this](std::vector<meeting::AudioLevel> levels) {
+          post_([this, levels = std::move(levels)] {
+            if (events_) events_->audio_levels(levels);
+          });
         }));
     worker_load_.push_back(0);
   }

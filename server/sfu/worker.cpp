@@ -42,13 +42,13 @@ bool Worker::UdpSender::send(std::span<const std::uint8_t> datagram, const Trans
 }
 
 Worker::Worker(const DtlsCertificate& certificate, const udp::endpoint& bind,
-               Forwarder::ClosedHook closed)
+               Forwarder::ClosedHook closed, Forwarder::LevelsHook levels)
     : socket_(io_, bind),
       timer_(io_),
       port_(socket_.local_endpoint().port()),
       dtls_(certificate),
       sender_(socket_),
-      forwarder_(dtls_, sender_, counters_, std::move(closed)) {
+      forwarder_(dtls_, sender_, counters_, std::move(closed), std::move(levels)) {
   socket_.non_blocking(true);
   // Bursts of keyframes from many publishers: give the kernel room to queue them.
   socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20));

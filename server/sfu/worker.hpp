@@ -23,7 +23,7 @@ class Worker {
 
   // Binds the socket at once (throws if the port is taken); the thread starts with start().
   Worker(const DtlsCertificate& certificate, const boost::asio::ip::udp::endpoint& bind,
-         Forwarder::ClosedHook closed);
+         Forwarder::ClosedHook closed, Forwarder::LevelsHook levels = {});
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

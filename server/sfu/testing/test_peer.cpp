@@ -118,6 +118,30 @@ void TestPeer::send_rtp(std::uint32_t ssrc, std::uint8_t payload_type, std::uint
   store_u32(&packet[4], timestamp);
   store_u32(&packet[8], ssrc);
   std::copy(payload.begin(), payload.end(), packet.begin() + 12);
+  send_packet(std::move(packet), skip);
+}
+
+void TestPeer::send_audio(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
+                          std::uint32_t timestamp, std::span<const std::uint8_t> payload,
+                          std::uint8_t ext_id, std::uint8_t level) {
+  // 12-byte header, 0xBEDE with one word of elements: [id|len=0][level], padding.
+  std::vector<std::uint8_t> packet(12 + 8 + payload.size());
+  packet[0] = 0x90;  // version 2, extension bit
+  packet[1] = static_cast<std::uint8_t>(payload_type & 0x7f);
+  store_u16(&packet[2], sequence);
+  store_u32(&packet[4], timestamp);
+  store_u32(&packet[8], ssrc);
+  store_u16(&packet[12], 0xBEDE);
+  store_u16(&packet[14], 1);
+  packet[16] = static_cast<std::uint8_t>(ext_id << 4);
+  packet[17] = static_cast<std::uint8_t>(level & 0x7f);
+  std::copy(payload.begin(), payload.end(), packet.begin() + 20);
+  send_packet(std::move(packet), false);
+}
+
+void TestPeer::send_packet(std::vector<std::uint8_t> packet, bool skip) {
+  const std::uint32_t ssrc = load_u32(&packet[8]);
+  const std::uint16_t sequence = load_u16(&packet[2]);
   sent_[{ssrc, sequence}] = packet;
   if (skip || !srtp_out_) return;
   std::vector<std::uint8_t> wire(packet.size() + kSrtpMaxTrailer);

@@ -65,6 +65,11 @@ class TestPeer {
   void send_rtp(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
                 std::uint32_t timestamp, std::span<const std::uint8_t> payload, bool marker = false,
                 bool skip = false);
+  // Publishes one audio packet carrying an RFC 6464 audio level (one-byte extension `ext_id`,
+  // level in -dBov).
+  void send_audio(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
+                  std::uint32_t timestamp, std::span<const std::uint8_t> payload,
+                  std::uint8_t ext_id, std::uint8_t level);
   // Sends an RTCP packet as given (plain; protected here).
   void send_rtcp(std::span<const std::uint8_t> packet);
   // Asks the SFU to resend (generic NACK) packets of a stream it sends us.
@@ -82,6 +87,7 @@ class TestPeer {
 
  private:
   void start_dtls();
+  void send_packet(std::vector<std::uint8_t> packet, bool skip);
   void receive_rtcp(std::span<const std::uint8_t> packet);
 
   TransportAddress self_;

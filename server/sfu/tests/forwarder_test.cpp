@@ -52,6 +52,9 @@ class ForwarderTest : public ::testing::Test, public DatagramSender {
         forwarder_(context_, *this, counters_,
                    [this](const std::string& id, std::string_view reason) {
                      closed_.emplace_back(id, std::string(reason));
+                   },
+                   [this](std::vector<meeting::AudioLevel> levels) {
+                     levels_.push_back(std::move(levels));
                    }) {}
 
   bool send(std::span<const std::uint8_t> datagram, const TransportAddress& to) override {
@@ -134,6 +137,7 @@ class ForwarderTest : public ::testing::Test, public DatagramSender {
   std::deque<Datagram> wire_;
   std::unordered_map<TransportAddress, std::unique_ptr<TestPeer>, TransportAddressHash> peers_;
   std::vector<std::pair<std::string, std::string>> closed_;
+  std::vector<std::vector<meeting::AudioLevel>> levels_;
   Clock::time_point now_ = Clock::now();
   bool drop_next_from_peer_ = false;
 };
@@ -482,6 +486,48 @@ TEST_F(ForwarderTest, ClosingATransportClosesItsProducersAndTheirConsumers) {
   EXPECT_EQ(SfuCounters::read(counters_.producers), 0u);
   EXPECT_EQ(SfuCounters::read(counters_.consumers), 0u);
   forwarder_.close_consumer("C1");  // already gone: ignored
+}
+
+TEST_F(ForwarderTest, SpeechIsMeasuredPerMicrophoneAndAPausedOneReadsSilent) {
+  TestPeer& a = connect("A", 2);
+  meeting::ProducerSpec mic;
+  mic.id = "M1";
+  mic.transport_id = "A";
+  mic.kind = meeting::MediaKind::audio;
+  mic.ssrc = 3333;
+  mic.payload_type = 111;
+  mic.router_payload_type = 100;
+  mic.clock_rate = 48000;
+  mic.extensions[1] = meeting::kAudioLevelExtensionId;  // the publisher's id 1
+  forwarder_.add_producer(mic);
+  advance(Forwarder::kAudioLevelInterval);
+  levels_.clear();
+
+  const std::vector<std::uint8_t> opus(40, 0xAB);
+  std::uint16_t seq = 1;
+  auto speak = [&](std::uint8_t level, int packets) {
+    for (int i = 0; i < packets; ++i, ++seq) a.send_audio(3333, 111, seq, seq * 960u, opus, 1, level);
+    pump();
+  };
+  speak(30, 6);  // speech
+  speak(90, 2);  // background noise
+  advance(Forwarder::kAudioLevelInterval);
+  ASSERT_EQ(levels_.size(), 1u);
+  ASSERT_EQ(levels_[0].size(), 1u);
+  EXPECT_EQ(levels_[0][0].producer_id, "M1");
+  EXPECT_FLOAT_EQ(levels_[0][0].activity, 0.75f);
+
+  // Nothing in the next interval: silence.
+  advance(Forwarder::kAudioLevelInterval);
+  ASSERT_EQ(levels_.size(), 2u);
+  EXPECT_FLOAT_EQ(levels_[1][0].activity, 0.0f);
+
+  // A muted (paused) producer's speech does not count.
+  forwarder_.set_producer_paused("M1", true);
+  speak(20, 8);
+  advance(Forwarder::kAudioLevelInterval);
+  ASSERT_EQ(levels_.size(), 3u);
+  EXPECT_FLOAT_EQ(levels_[2][0].activity, 0.0f);
 }
 
 }  // namespace

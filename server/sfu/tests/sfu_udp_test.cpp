@@ -67,7 +67,13 @@ bool wait_until(Done done, std::initializer_list<UdpPeer*> peers,
 class Events final : public meeting::MediaEvents {
  public:
   void transport_closed(const std::string& id, std::string_view) override { closed.push_back(id); }
+  void audio_levels(const std::vector<meeting::AudioLevel>& levels) override {
+    for (const auto& level : levels) {
+      if (level.activity > 0) speaking.push_back(level.producer_id);
+    }
+  }
   std::vector<std::string> closed;
+  std::vector<std::string> speaking;
 };
 
 TEST(SfuOverUdp, APublishedStreamReachesASubscriberThroughTheWorkerThread) {
@@ -103,6 +109,7 @@ TEST(SfuOverUdp, APublishedStreamReachesASubscriberThroughTheWorkerThread) {
   p.payload_type = 111;
   p.router_payload_type = 100;
   p.clock_rate = 48000;
+  p.extensions[1] = meeting::kAudioLevelExtensionId;
   sfu.create_producer(p);
   meeting::ConsumerSpec c;
   c.id = "C";
@@ -131,6 +138,25 @@ TEST(SfuOverUdp, APublishedStreamReachesASubscriberThroughTheWorkerThread) {
     EXPECT_EQ(got.payload.size(), payload.size());
   }
   EXPECT_GE(sfu.total(&SfuCounters::rtp_packets_out), 20u);
+
+  // Speech levels travel from the worker thread to the signaling side.
+  auto run_signaling = [&] {
+    std::deque<std::function<void()>> ready;
+    {
+      std::lock_guard lock(mutex);
+      ready.swap(signaling);
+    }
+    for (auto& f : ready) f();
+  };
+  ASSERT_TRUE(wait_until(
+      [&] {
+        a.peer().send_audio(5, 111, seq, seq * 960u, payload, 1, 20);
+        ++seq;
+        run_signaling();
+        return !events.speaking.empty();
+      },
+      {&a, &b}));
+  EXPECT_EQ(events.speaking.front(), "P");
 
   sfu.close_transport("B");
   sfu.close_transport("A");

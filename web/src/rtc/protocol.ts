@@ -70,6 +70,8 @@ export interface JoinResult {
   mode?: RoomMode
   /** `sfu` mode only: every producer of the other members. */
   producers?: ProducerInfo[]
+  /** `sfu` mode only, once the server has named one: the room's dominant speaker. */
+  active_speaker?: string
 }
 
 /** `mesh`: peer to peer (offer/answer relays). `sfu`: through the server's forwarding unit. */
@@ -148,6 +150,8 @@ export interface ServerEvents {
   mute_request: (m: { by: string }) => void
   meeting_ended: (m: { by: string }) => void
   room_mode: (m: { mode: RoomMode }) => void
+  /** SFU rooms: the server's dominant speaker changed. */
+  active_speaker: (m: { user_id: string }) => void
   sfu_producer_added: (m: ProducerInfo) => void
   sfu_producer_closed: (m: { producer_id: string; user_id?: string }) => void
   sfu_consumer_closed: (m: { consumer_id: string }) => void

@@ -39,6 +39,8 @@ export interface SessionEvents {
   knock: (w: Waiter) => void
   knockResolved: (id: string, outcome: 'admitted' | 'denied' | 'left') => void
   muteRequest: (by: string) => void
+  /** SFU rooms: the server names the dominant speaker (our own id when it is us). */
+  activeSpeaker: (id: string) => void
 }
 
 export interface SessionDeps {
@@ -327,6 +329,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
     this.setMode(mode)
     this.setStatus('joined')
     this.emit('joined', r)
+    if (mode === 'sfu' && typeof r.active_speaker === 'string') this.emit('activeSpeaker', r.active_speaker)
     if (mode === 'sfu') {
       // A rejoin lands here too: new transports, republish, reconsume from this ack.
       void this.startSfu(r.producers ?? [])
@@ -439,6 +442,9 @@ export class MeetingSession extends Emitter<SessionEvents> {
     })
     on('room_mode', (m) => {
       if (m?.mode === 'sfu') this.switchToSfu()
+    })
+    on('active_speaker', (m) => {
+      if (this.roomMode === 'sfu' && typeof m?.user_id === 'string') this.emit('activeSpeaker', m.user_id)
     })
     on('sfu_producer_added', (m) => {
       if (m && typeof m.producer_id === 'string' && typeof m.user_id === 'string') this.sfu.addProducer(m)

@@ -16,7 +16,7 @@ class FakeSignaling {
   connected = false
   offers: string[] = []
   /** Per join (1-based): the ack's mode, participants and producers. */
-  acks: { mode?: RoomMode; participants: string[]; producers?: ProducerInfo[] }[] = []
+  acks: { mode?: RoomMode; participants: string[]; producers?: ProducerInfo[]; active_speaker?: string }[] = []
   readonly sfu = new FakeSfuServer()
   private handlers = new Map<string, ((...a: unknown[]) => void)[]>()
   private joins = 0
@@ -46,6 +46,7 @@ class FakeSignaling {
     }
     if (a.mode) r.mode = a.mode
     if (a.producers) r.producers = a.producers
+    if (a.active_speaker) r.active_speaker = a.active_speaker
     return r
   }
   request = (event: string, payload: object) => this.sfu.request(event, payload)
@@ -246,5 +247,27 @@ describe('MeetingSession in SFU rooms', () => {
     await flush()
     const entries = [...((await sfu.session.statsByPeer()).get('a') as Iterable<{ type: string }>)]
     expect(entries.map((e) => e.type)).toContain('inbound-rtp')
+  })
+
+  it('takes the active speaker from the server in an SFU room (join ack, then events), never in a mesh', async () => {
+    const sfu = make()
+    sfu.sig.acks = [{ mode: 'sfu', participants: ['a', 'b'], active_speaker: 'a' }]
+    const named: string[] = []
+    sfu.session.on('activeSpeaker', (id) => named.push(id))
+    await sfu.session.join('r', 'Me', {})
+    await flush()
+    sfu.sig.fire('active_speaker', { user_id: 'b' })
+    sfu.sig.fire('active_speaker', { user_id: 7 })
+    sfu.sig.fire('active_speaker', null)
+    expect(named).toEqual(['a', 'b'])
+
+    const mesh = make()
+    mesh.sig.acks = [{ participants: ['a'], active_speaker: 'a' }]
+    const meshNamed: string[] = []
+    mesh.session.on('activeSpeaker', (id) => meshNamed.push(id))
+    await mesh.session.join('r', 'Me', {})
+    await flush()
+    mesh.sig.fire('active_speaker', { user_id: 'a' })
+    expect(meshNamed).toEqual([])
   })
 })
