@@ -4,7 +4,7 @@ import type { Slot } from '../rtc/peer'
 import type { ChatMessage, JoinResult, KnockResult, MediaFlags, Participant, Role, RoomMode, RoomState, StreamKind, Waiter } from '../rtc/protocol'
 import type { ConnectionStatus, MeetingSession } from '../rtc/session'
 import type { Quality } from '../rtc/stats'
-import { spotlightTile, stageView, tileId, TILES_PER_PAGE, type TileSource } from './tiles'
+import { spotlightTile, stageView, tileId, TILES_PER_PAGE, type TileSource } from '../layout/tiles'
 
 export interface PeerView extends MediaFlags {
   id: string

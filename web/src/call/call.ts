@@ -6,8 +6,8 @@ import { FINAL_STATUSES, MeetingSession } from '../rtc/session'
 import { SignalingClient } from '../rtc/signaling'
 import { ActiveSpeakerDetector } from '../rtc/speaker'
 import { qualityBetween, sampleFromReport, type StatsSample } from '../rtc/stats'
-import { useMeetingStore } from './meeting'
-import { useSettingsStore } from './settings'
+import { useMeetingStore } from '../stores/meeting'
+import { useSettingsStore } from '../stores/settings'
 
 /**
  * The live call behind the meeting store: owns the session, the local tracks and the polling
