@@ -8,6 +8,7 @@ import { ActiveSpeakerDetector } from '../rtc/speaker'
 import { qualityBetween, sampleFromReport, type StatsSample } from '../rtc/stats'
 import { useMeetingStore } from '../stores/meeting'
 import { useSettingsStore } from '../stores/settings'
+import { useUiStore } from '../stores/ui'
 
 /**
  * The live call behind the meeting store: owns the session, the local tracks and the polling
@@ -59,9 +60,10 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     iceTransportPolicy: opts.relay ? 'relay' : undefined,
   })
   const unbindStore = store.bind(session)
+  const ui = useUiStore()
   // In an SFU room only the videos on screen are received (the others' consumers are paused).
   const stopVisibility = watch(
-    () => store.stage.visible,
+    () => ui.stage.visible,
     (ids) => session.setVisibleVideos(ids),
     { immediate: true },
   )
@@ -275,7 +277,6 @@ function pollSpeaker(): void {
   const store = useMeetingStore()
   const levels = new Map<string, number>()
   const own = store.local.audio ? (live.meter?.level() ?? 0) : 0
-  store.localLevel = own
   levels.set('self', own)
   for (const [id, receivers] of live.session.receiversByPeer()) {
     let level = 0
