@@ -1,4 +1,4 @@
-import { markRaw, watch } from 'vue'
+import { effectScope, markRaw, watch } from 'vue'
 import { captureScreen, captureTrack } from '../rtc/media'
 import { useLocalMedia, type LocalMedia } from '../composables/useLocalMedia'
 import type { HostEvent, HostRequests } from '../rtc/protocol'
@@ -70,7 +70,9 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     (ids) => session.setVisibleVideos(ids),
     { immediate: true },
   )
-  const media = useLocalMedia()
+  // A detached scope: the call outlives the lobby that started it, so its tracks must not be
+  // released with the lobby's component scope.
+  const media = effectScope(true).run(() => useLocalMedia())!
   media.setAudio(opts.audioTrack)
   media.setVideo(opts.videoTrack)
   const stopPreview = watch(media.preview, (p) => (store.localCamera = p), { immediate: true, flush: 'sync' })
