@@ -57,7 +57,7 @@ stage build configure_build build/release -DCMAKE_BUILD_TYPE=Release
 stage unit ctest_in build/release
 stage protocol protocol_tests build/release
 stage web-build scripts/build-web.sh
-stage web-lint npm run lint -w web
+stage lint npm run lint   # ESLint: web/ (its own config) and the Node test code (eslint.config.mjs)
 stage web-unit npm test -w web
 # web/dist is built above; run the browser suite on it directly. Each test and each wait has its
 # own deadline (e2e/lib/timeouts.mjs, scaled by CONFAB_E2E_SLOWDOWN). Node 20 applies

@@ -1,7 +1,7 @@
 import { ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { message } from 'ant-design-vue'
-import { hostAction } from '../stores/call'
+import { hostAction } from '../call/call'
 import type { HostEvent, HostRequests } from '../rtc/protocol'
 
 /**

@@ -1,7 +1,7 @@
 import { onBeforeUnmount, ref, type Ref } from 'vue'
 import { audioContext } from '../rtc/media'
 import { MeetingRecorder, downloadBlob, recorderSupported, type TileFrame } from '../rtc/recorder'
-import { remoteAudioTracks } from '../stores/call'
+import { remoteAudioTracks } from '../call/call'
 
 /** Records what the stage element shows; the file is downloaded when recording stops. */
 export function useRecording(stage: Ref<HTMLElement | null>, room: () => string) {

@@ -1,4 +1,8 @@
-/** A tiny typed event emitter; `on` returns the function that removes the handler. */
+/**
+ * A tiny typed event emitter; `on` returns the function that removes the handler. A handler that
+ * throws is reported and the others still run: one broken listener must not stop, say, the store
+ * from learning that a join succeeded.
+ */
 export class Emitter<Events extends { [K in keyof Events]: (...args: never[]) => void }> {
   private readonly handlers = new Map<keyof Events, Set<Events[keyof Events]>>()
 
@@ -10,7 +14,14 @@ export class Emitter<Events extends { [K in keyof Events]: (...args: never[]) =>
   }
 
   emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {
-    for (const h of this.handlers.get(event) ?? []) (h as (...a: Parameters<Events[K]>) => void)(...args)
+    // A snapshot: handlers added by a handler wait for the next emit.
+    for (const h of [...(this.handlers.get(event) ?? [])]) {
+      try {
+        ;(h as (...a: Parameters<Events[K]>) => void)(...args)
+      } catch (err) {
+        console.error(`confab: a '${String(event)}' listener threw`, err)
+      }
+    }
   }
 
   clear(): void {

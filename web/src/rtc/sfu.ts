@@ -124,7 +124,7 @@ export function streamKindOf(source: SfuSource): StreamKind {
   return source === 'screen' || source === 'screen_audio' ? 'screen' : 'camera'
 }
 
-/** The key of a video in the visibility set: the same as the tile id (`stores/tiles.ts`). */
+/** The key of a video in the visibility set: the same as the tile id (`layout/tiles.ts`). */
 export function videoKey(peerId: string, kind: StreamKind): string {
   return `${peerId}:${kind}`
 }

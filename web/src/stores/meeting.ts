@@ -4,7 +4,7 @@ import type { Slot } from '../rtc/peer'
 import type { ChatMessage, JoinResult, KnockResult, MediaFlags, Participant, Role, RoomMode, RoomState, StreamKind, Waiter } from '../rtc/protocol'
 import type { ConnectionStatus, MeetingSession } from '../rtc/session'
 import type { Quality } from '../rtc/stats'
-import { spotlightTile, stageView, tileId, TILES_PER_PAGE, type TileSource } from './tiles'
+import { tileId, type TileSource } from '../layout/tiles'
 
 export interface PeerView extends MediaFlags {
   id: string
@@ -16,8 +16,6 @@ export interface PeerView extends MediaFlags {
   connection: RTCPeerConnectionState
 }
 
-export type Panel = 'chat' | 'people' | null
-
 /** A short message for the user (shown as a toast by the meeting view); `key` is an i18n key. */
 export interface Notice {
   seq: number
@@ -27,10 +25,14 @@ export interface Notice {
 }
 
 export const OPEN_ROOM: RoomState = { locked: false, waiting_room: false, has_password: false }
-export type Layout = 'grid' | 'spotlight'
 
-/** Reactive view of the meeting. Event handlers are plain actions so they can be tested alone. */
-export const useMeetingStore = defineStore('meeting', () => {
+/**
+ * Reactive view of the meeting: who is there, their media, the chat, the room. What the user chose
+ * to look at (panels, layout, page) is in the `ui` store. Event handlers are plain actions so they
+ * can be tested alone; `reset`, `removePeer` and `addMessage` are wrapped with `action` so the ui
+ * store sees them (`$onAction`) even when called from inside this store.
+ */
+export const useMeetingStore = defineStore('meeting', ({ action }) => {
   const room = ref('')
   const selfId = ref('')
   const selfName = ref('')
@@ -47,19 +49,11 @@ export const useMeetingStore = defineStore('meeting', () => {
   const local = ref<MediaFlags>({ audio: true, video: true, screen: false, hand: false })
   const localCamera = shallowRef<MediaStream | null>(null)
   const localScreen = shallowRef<MediaStream | null>(null)
-  const localLevel = ref(0)
   const chat = ref<ChatMessage[]>([])
-  const unread = ref(0)
-  const panel = ref<Panel>(null)
-  const layout = ref<Layout>('grid')
-  const pinned = ref<string | null>(null)
   const activeSpeaker = ref<string | null>(null)
   const session = shallowRef<MeetingSession | null>(null)
   /** How media travels (`sfu` for rooms above the server's --mesh-max). */
   const mode = ref<RoomMode>('mesh')
-  /** The page of the grid (or of the spotlight's strip) the user looks at; clamped when shown. */
-  const page = ref(0)
-  const perPage = ref(TILES_PER_PAGE)
 
   const peerList = computed(() => order.value.map((id) => peers.value[id]).filter((p): p is PeerView => !!p))
 
@@ -73,19 +67,15 @@ export const useMeetingStore = defineStore('meeting', () => {
     return list
   })
 
-  const mainTile = computed(() => spotlightTile(tiles.value, pinned.value, activeSpeaker.value))
   const isHost = computed(() => role.value === 'host')
-  const spotlight = computed(() => layout.value === 'spotlight' && tiles.value.length > 1)
-  const stage = computed(() => stageView(tiles.value, spotlight.value, mainTile.value, page.value, perPage.value))
 
-  function reset(): void {
+  /** Forgets the call's people (a new call, a rejoin, a knock or leaving). */
+  const reset = action((): void => {
     peers.value = {}
     order.value = []
-    pinned.value = null
     activeSpeaker.value = null
     waiters.value = []
-    page.value = 0
-  }
+  }, 'reset')
 
   function applyJoin(r: JoinResult): void {
     reset()
@@ -97,7 +87,6 @@ export const useMeetingStore = defineStore('meeting', () => {
     roomState.value = { ...OPEN_ROOM, ...r.room_state }
     waiters.value = r.role === 'host' ? [...(r.waiting ?? [])] : []
     chat.value = [...r.chat]
-    unread.value = 0
     error.value = null
     for (const p of r.participants) addPeer(p)
   }
@@ -165,12 +154,11 @@ export const useMeetingStore = defineStore('meeting', () => {
     }
   }
 
-  function removePeer(id: string): void {
+  const removePeer = action((id: string): void => {
     delete peers.value[id]
     order.value = order.value.filter((x) => x !== id)
-    if (pinned.value?.startsWith(`${id}:`)) pinned.value = null
     if (activeSpeaker.value === id) activeSpeaker.value = null
-  }
+  }, 'removePeer')
 
   function updatePeerState(id: string, flags: MediaFlags): void {
     const p = peers.value[id]
@@ -205,39 +193,13 @@ export const useMeetingStore = defineStore('meeting', () => {
     if (p) p.quality = q
   }
 
-  function addMessage(m: ChatMessage): void {
-    if (chat.value.some((x) => x.id === m.id)) return
+  /** Adds a chat message; false when it was already there (a repeat after a reconnect). */
+  const addMessage = action((m: ChatMessage): boolean => {
+    if (chat.value.some((x) => x.id === m.id)) return false
     chat.value.push(m)
     if (chat.value.length > 500) chat.value.splice(0, chat.value.length - 500)
-    if (panel.value !== 'chat' && m.user_id !== selfId.value) unread.value++
-  }
-
-  function openPanel(p: Panel): void {
-    panel.value = panel.value === p ? null : p
-    if (panel.value === 'chat') unread.value = 0
-  }
-
-  function pin(id: string | null): void {
-    pinned.value = pinned.value === id ? null : id
-    if (pinned.value) layout.value = 'spotlight'
-  }
-
-  function toggleLayout(): void {
-    layout.value = layout.value === 'grid' ? 'spotlight' : 'grid'
-    if (layout.value === 'grid') pinned.value = null
-  }
-
-  function showPage(n: number): void {
-    page.value = Math.max(0, Math.min(n, stage.value.pages - 1))
-  }
-
-  function setPerPage(n: number): void {
-    if (n === perPage.value) return
-    // Keep the first tile we were looking at on screen.
-    const first = stage.value.page * perPage.value
-    perPage.value = n
-    page.value = Math.floor(first / n)
-  }
+    return true
+  }, 'addMessage')
 
   function setLocal(update: Partial<MediaFlags>): void {
     local.value = { ...local.value, ...update }
@@ -275,9 +237,9 @@ export const useMeetingStore = defineStore('meeting', () => {
   }
 
   return {
-    room, selfId, selfName, role, isHost, roomState, waiters, notice, status, error, peers, order, local, localCamera, localScreen, localLevel,
-    chat, unread, panel, layout, pinned, activeSpeaker, session, peerList, tiles, mainTile, mode, page, perPage, spotlight, stage,
+    room, selfId, selfName, role, isHost, roomState, waiters, notice, status, error, peers, order, local, localCamera, localScreen,
+    chat, activeSpeaker, session, peerList, tiles, mode,
     reset, applyJoin, applyKnock, setRoomState, addWaiter, resolveWaiter, changeRole, pushNotice, addPeer, removePeer, updatePeerState, setRemoteStream,
-    removeRemoteTrack, setConnection, setQuality, addMessage, openPanel, pin, toggleLayout, setLocal, showPage, setPerPage, bind, localTrack,
+    removeRemoteTrack, setConnection, setQuality, addMessage, setLocal, bind, localTrack,
   }
 })

@@ -3,7 +3,7 @@ import { SfuClient, encodingsFor, videoKey } from '../../src/rtc/sfu'
 import { cameraLimits } from '../../src/rtc/bitrate'
 import type { Timers } from '../../src/rtc/peer'
 import type { StreamKind } from '../../src/rtc/protocol'
-import { tileId } from '../../src/stores/tiles'
+import { tileId } from '../../src/layout/tiles'
 import { FakeStream, FakeTrack, asTrack } from '../fakes/media'
 import { FakeDevice, FakeSfuServer, producer } from '../fakes/mediasoup'
 

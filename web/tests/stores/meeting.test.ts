@@ -20,14 +20,13 @@ const joinResult = (over: Partial<JoinResult> = {}): JoinResult => ({
 describe('meeting store', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
-  it('applies the join ack: self, peers in order, chat history, no unread', () => {
+  it('applies the join ack: self, peers in order, chat history', () => {
     const s = useMeetingStore()
     s.applyJoin(joinResult())
     expect(s.selfId).toBe('me')
     expect(s.peerList.map((p) => p.name)).toEqual(['Ann', 'Bob'])
     expect(s.peers.p2!.audio).toBe(false)
     expect(s.chat.map((m) => m.text)).toEqual(['earlier'])
-    expect(s.unread).toBe(0)
     expect(s.tiles.map((t) => t.id)).toEqual(['self:camera', 'p1:camera', 'p2:camera'])
   })
 
@@ -45,25 +44,19 @@ describe('meeting store', () => {
     s.addPeer({ user_id: 'p3', name: 'Cy', audio: true, video: true, screen: false, hand: false })
     s.updatePeerState('p3', { audio: false, video: false, screen: false, hand: true })
     expect(s.peers.p3).toMatchObject({ audio: false, video: false, hand: true })
-    s.pin('p3:camera')
+    s.activeSpeaker = 'p3'
     s.removePeer('p3')
     expect(s.peers.p3).toBeUndefined()
     expect(s.order).toEqual([])
-    expect(s.pinned).toBeNull()
+    expect(s.activeSpeaker).toBeNull()
   })
 
-  it('counts unread messages from others only while the chat is closed', () => {
+  it('keeps each chat message once', () => {
     const s = useMeetingStore()
     s.applyJoin(joinResult())
-    s.addMessage({ id: 2, user_id: 'p1', name: 'Ann', text: 'hi', ts: 2 })
-    s.addMessage({ id: 3, user_id: 'me', name: 'Me', text: 'mine', ts: 3 })
-    s.addMessage({ id: 2, user_id: 'p1', name: 'Ann', text: 'hi', ts: 2 })
-    expect(s.unread).toBe(1)
-    expect(s.chat).toHaveLength(3)
-    s.openPanel('chat')
-    expect(s.unread).toBe(0)
-    s.addMessage({ id: 4, user_id: 'p1', name: 'Ann', text: 'seen', ts: 4 })
-    expect(s.unread).toBe(0)
+    expect(s.addMessage({ id: 2, user_id: 'p1', name: 'Ann', text: 'hi', ts: 2 })).toBe(true)
+    expect(s.addMessage({ id: 2, user_id: 'p1', name: 'Ann', text: 'hi', ts: 2 })).toBe(false)
+    expect(s.chat.map((m) => m.id)).toEqual([1, 2])
   })
 
   it('shows a screen tile only while the peer shares and a stream arrived', () => {
@@ -74,25 +67,9 @@ describe('meeting store', () => {
     s.updatePeerState('p1', { audio: true, video: true, screen: true, hand: false })
     s.setRemoteStream('p1', 'screen', asStream(new FakeStream()))
     expect(s.tiles.some((t) => t.id === 'p1:screen')).toBe(true)
-    s.layout = 'spotlight'
-    expect(s.mainTile).toBe('p1:screen')
     s.updatePeerState('p1', { audio: true, video: true, screen: false, hand: false })
     expect(s.tiles.some((t) => t.id === 'p1:screen')).toBe(false)
     expect(s.peers.p1!.screenStream).toBeNull()
-  })
-
-  it('spotlight follows the active speaker unless a tile is pinned', () => {
-    const s = useMeetingStore()
-    s.applyJoin(joinResult())
-    s.activeSpeaker = 'p2'
-    expect(s.mainTile).toBe('p2:camera')
-    s.pin('p1:camera')
-    expect(s.layout).toBe('spotlight')
-    expect(s.mainTile).toBe('p1:camera')
-    s.pin('p1:camera')
-    expect(s.mainTile).toBe('p2:camera')
-    s.toggleLayout()
-    expect(s.layout).toBe('grid')
   })
 
   it('a host gets the room state and the waiting list from the join ack; a guest gets no list', () => {
@@ -181,25 +158,10 @@ describe('meeting store', () => {
     expect(s.roomState.locked).toBe(true)
   })
 
-  it('pages a big room, keeps the page in range, and follows the mode', () => {
+  it('follows the mode of the join ack; a server without mode is a mesh', () => {
     const s = useMeetingStore()
-    const ids = Array.from({ length: 12 }, (_, i) => `p${i}`)
-    s.applyJoin(joinResult({ participants: ids.map((id) => participant(id, id)), mode: 'sfu' }))
+    s.applyJoin(joinResult({ mode: 'sfu' }))
     expect(s.mode).toBe('sfu')
-    expect(s.stage.pages).toBe(2)
-    expect(s.stage.shown).toHaveLength(9)
-    s.showPage(5)
-    expect(s.stage.page).toBe(1)
-    expect([...s.stage.visible]).toEqual(['p8:camera', 'p9:camera', 'p10:camera', 'p11:camera'])
-    // A narrow screen: 4 per page, still showing the first tile we looked at.
-    s.setPerPage(4)
-    expect(s.stage.shown.map((x) => x.id)).toContain('p8:camera')
-    expect(s.stage.pages).toBe(4)
-    // People leave: the page shrinks back into range.
-    for (const id of ids.slice(3)) s.removePeer(id)
-    expect(s.stage.pages).toBe(1)
-    expect(s.stage.page).toBe(0)
-    // A rejoin into a server without mode is a mesh.
     s.applyJoin(joinResult())
     expect(s.mode).toBe('mesh')
   })

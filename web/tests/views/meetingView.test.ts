@@ -4,6 +4,7 @@ import { createPinia } from 'pinia'
 import { i18n } from '../../src/i18n'
 import MeetingView from '../../src/views/MeetingView.vue'
 import { useMeetingStore } from '../../src/stores/meeting'
+import { useUiStore } from '../../src/stores/ui'
 import type { Participant } from '../../src/rtc/protocol'
 import { FakeTrack, asTrack } from '../fakes/media'
 
@@ -31,12 +32,12 @@ async function mount(peers: number) {
   store.status = 'joined'
   await nextTick()
   const tiles = () => [...el.querySelectorAll('[data-testid=tile]')].map((t) => t.getAttribute('data-tile'))
-  return { el, app, store, tiles }
+  return { el, app, store, pinia, tiles }
 }
 
 describe('MeetingView paging', () => {
   it('shows 9 tiles a page, pages with the buttons, and keeps off-page people audible', async () => {
-    const { el, app, store, tiles } = await mount(11) // 12 tiles with ours
+    const { el, app, pinia, tiles } = await mount(11) // 12 tiles with ours
     expect(tiles()).toHaveLength(9)
     expect(el.querySelector('[data-testid=pager]')).not.toBeNull()
     // 3 remote tiles are off screen: each gets an audio element.
@@ -45,7 +46,7 @@ describe('MeetingView paging', () => {
     await nextTick()
     expect(tiles()).toEqual(['p8:camera', 'p9:camera', 'p10:camera'])
     expect(el.querySelectorAll('[data-testid=hidden-audio]')).toHaveLength(8)
-    expect([...store.stage.visible]).toEqual(['p8:camera', 'p9:camera', 'p10:camera'])
+    expect([...useUiStore(pinia).stage.visible]).toEqual(['p8:camera', 'p9:camera', 'p10:camera'])
     app.unmount()
   })
 

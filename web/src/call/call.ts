@@ -1,17 +1,20 @@
-import { markRaw, watch } from 'vue'
-import { AudioLevelMeter, audioContext, captureScreen, captureTrack } from '../rtc/media'
+import { effectScope, markRaw, watch } from 'vue'
+import { captureScreen, captureTrack } from '../rtc/media'
+import { useLocalMedia, type LocalMedia } from '../composables/useLocalMedia'
 import type { HostEvent, HostRequests } from '../rtc/protocol'
 import { hasTurnServer } from '../rtc/mesh'
 import { FINAL_STATUSES, MeetingSession } from '../rtc/session'
 import { SignalingClient } from '../rtc/signaling'
 import { ActiveSpeakerDetector } from '../rtc/speaker'
 import { qualityBetween, sampleFromReport, type StatsSample } from '../rtc/stats'
-import { useMeetingStore } from './meeting'
-import { useSettingsStore } from './settings'
+import { useMeetingStore } from '../stores/meeting'
+import { useSettingsStore } from '../stores/settings'
+import { useUiStore } from '../stores/ui'
 
 /**
- * The live call behind the meeting store: owns the session, the local tracks and the polling
- * loops (stats, active speaker). Everything here is released by `leave()`.
+ * The live call behind the meeting store: owns the session, the local tracks (`useLocalMedia`,
+ * as in the lobby) and the polling loops (stats, active speaker). Everything here is released by
+ * `leaveCall()`.
  */
 export interface JoinOptions {
   room: string
@@ -30,7 +33,8 @@ interface Live {
   session: MeetingSession
   unbind: () => void
   timers: ReturnType<typeof setInterval>[]
-  meter: AudioLevelMeter | null
+  /** Our microphone and camera: the session sends them, this owns (and stops) them. */
+  media: LocalMedia
   speaker: ActiveSpeakerDetector
   lastStats: Map<string, StatsSample>
 }
@@ -59,14 +63,22 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     iceTransportPolicy: opts.relay ? 'relay' : undefined,
   })
   const unbindStore = store.bind(session)
+  const ui = useUiStore()
   // In an SFU room only the videos on screen are received (the others' consumers are paused).
   const stopVisibility = watch(
-    () => store.stage.visible,
+    () => ui.stage.visible,
     (ids) => session.setVisibleVideos(ids),
     { immediate: true },
   )
+  // A detached scope: the call outlives the lobby that started it, so its tracks must not be
+  // released with the lobby's component scope.
+  const media = effectScope(true).run(() => useLocalMedia())!
+  media.setAudio(opts.audioTrack)
+  media.setVideo(opts.videoTrack)
+  const stopPreview = watch(media.preview, (p) => (store.localCamera = p), { immediate: true, flush: 'sync' })
   const unbind = () => {
     stopVisibility()
+    stopPreview()
     unbindStore()
   }
   // Removed, meeting ended, not admitted, or a rejoin refused: release the devices and stop.
@@ -77,7 +89,7 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   session.on('joined', (r) => {
     if (opts.relay && !hasTurnServer(r.ice_servers ?? [])) store.pushNotice('notice.relayWithoutTurn', {}, 'warning')
   })
-  live = { session, unbind, timers: [], meter: null, speaker: new ActiveSpeakerDetector(), lastStats: new Map() }
+  live = { session, unbind, timers: [], media, speaker: new ActiveSpeakerDetector(), lastStats: new Map() }
   window.__confab = {
     selfId: () => session.selfId,
     peerConnections: () => Object.fromEntries(session.mesh.peerConnections()),
@@ -90,8 +102,6 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   const audio = !!opts.audioTrack && opts.audioOn
   const video = !!opts.videoTrack
   store.setLocal({ audio, video, screen: false, hand: false })
-  refreshPreview()
-  meterFor(opts.audioTrack)
   live.timers.push(setInterval(pollSpeaker, 300), setInterval(() => void pollStats(), 2000))
   try {
     await session.join(opts.room, opts.name || undefined, { audio, video, screen: false, hand: false }, {
@@ -114,10 +124,10 @@ async function dispose(reportLeft: boolean): Promise<void> {
   const l = live
   live = null
   l.timers.forEach(clearInterval)
-  l.meter?.stop()
   if (!reportLeft) l.unbind()
   await l.session.leave()
-  for (const slot of ['audio', 'camera', 'screenVideo', 'screenAudio'] as const) l.session.track(slot)?.stop()
+  l.media.release()
+  for (const slot of ['screenVideo', 'screenAudio'] as const) l.session.track(slot)?.stop()
   l.unbind()
   delete window.__confab
   const store = useMeetingStore()
@@ -128,14 +138,14 @@ async function dispose(reportLeft: boolean): Promise<void> {
 
 export async function toggleMic(): Promise<void> {
   const store = useMeetingStore()
-  const s = live?.session
-  if (!s) return
-  let track = s.track('audio')
+  if (!live) return
+  const { session: s, media } = live
+  let track = media.audio.value
   const on = !store.local.audio
   if (on && !track) {
     track = await captureTrack('audio', useSettingsStore().micId || undefined)
     await s.setTrack('audio', track)
-    meterFor(track)
+    media.setAudio(track)
   }
   if (track) track.enabled = on
   store.setLocal({ audio: on && !!track })
@@ -145,21 +155,20 @@ export async function toggleMic(): Promise<void> {
 /** Camera off stops the device (its light goes out); on captures it again. */
 export async function toggleCamera(): Promise<void> {
   const store = useMeetingStore()
-  const s = live?.session
-  if (!s) return
+  if (!live) return
+  const { session: s, media } = live
   if (store.local.video) {
-    const old = s.track('camera')
     await s.setTrack('camera', null)
-    old?.stop()
+    media.setVideo(null)
     store.setLocal({ video: false })
     await s.setFlags({ video: false })
   } else {
     const track = await captureTrack('video', useSettingsStore().cameraId || undefined)
     await s.setTrack('camera', track)
+    media.setVideo(track)
     store.setLocal({ video: true })
     await s.setFlags({ video: true })
   }
-  refreshPreview()
 }
 
 /** Switches device mid-call with replaceTrack: no renegotiation, no gap for the others. */
@@ -168,19 +177,18 @@ export async function switchDevice(kind: 'audio' | 'video', deviceId: string): P
   const store = useMeetingStore()
   if (kind === 'audio') settings.micId = deviceId
   else settings.cameraId = deviceId
-  const s = live?.session
-  if (!s) return
-  const slot = kind === 'audio' ? 'audio' : 'camera'
-  const old = s.track(slot)
-  if (!old) return
+  if (!live) return
+  const { session: s, media } = live
+  if (!(kind === 'audio' ? media.audio : media.video).value) return
   const track = await captureTrack(kind, deviceId)
   if (kind === 'audio') {
     track.enabled = store.local.audio
-    meterFor(track)
+    await s.setTrack('audio', track)
+    media.setAudio(track)
+  } else {
+    await s.setTrack('camera', track)
+    media.setVideo(track)
   }
-  await s.setTrack(slot, track)
-  old.stop()
-  refreshPreview()
 }
 
 export async function toggleScreen(): Promise<void> {
@@ -217,10 +225,10 @@ async function stopScreen(): Promise<void> {
 /** A host asked us to mute: the server cannot do it, so we do (and tell everyone with media_state). */
 async function muteByHost(by: string): Promise<void> {
   const store = useMeetingStore()
-  const s = live?.session
-  if (!s) return
+  if (!live) return
+  const s = live.session
   const wasOn = store.local.audio
-  const track = s.track('audio')
+  const track = live.media.audio.value
   if (track) track.enabled = false
   store.setLocal({ audio: false })
   store.pushNotice(wasOn ? 'notice.mutedByHost' : 'notice.stayMuted', { name: store.peers[by]?.name ?? '' }, 'warning')
@@ -248,7 +256,7 @@ export async function sendChat(text: string): Promise<void> {
 export function remoteAudioTracks(): MediaStreamTrack[] {
   const store = useMeetingStore()
   const tracks: MediaStreamTrack[] = []
-  const mine = live?.session.track('audio')
+  const mine = live?.media.audio.value
   if (mine && store.local.audio) tracks.push(mine)
   for (const p of store.peerList) {
     tracks.push(...(p.camera?.getAudioTracks() ?? []), ...(p.screenStream?.getAudioTracks() ?? []))
@@ -256,26 +264,11 @@ export function remoteAudioTracks(): MediaStreamTrack[] {
   return tracks
 }
 
-function refreshPreview(): void {
-  const store = useMeetingStore()
-  const cam = live?.session.track('camera')
-  store.localCamera = cam ? markRaw(new MediaStream([cam])) : null
-}
-
-function meterFor(track: MediaStreamTrack | null): void {
-  if (!live) return
-  live.meter?.stop()
-  live.meter = null
-  const ctx = audioContext()
-  if (track && ctx) live.meter = new AudioLevelMeter(ctx, track)
-}
-
 function pollSpeaker(): void {
   if (!live) return
   const store = useMeetingStore()
   const levels = new Map<string, number>()
-  const own = store.local.audio ? (live.meter?.level() ?? 0) : 0
-  store.localLevel = own
+  const own = store.local.audio ? live.media.level.value : 0
   levels.set('self', own)
   for (const [id, receivers] of live.session.receiversByPeer()) {
     let level = 0

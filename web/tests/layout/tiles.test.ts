@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gridColumns, paginate, spotlightTile, stageView, tilesPerPage, type TileSource } from '../../src/stores/tiles'
+import { gridColumns, paginate, spotlightTile, stageView, tilesPerPage, type TileSource } from '../../src/layout/tiles'
 
 const t = (peerId: string, kind: 'camera' | 'screen' = 'camera'): TileSource => ({
   id: `${peerId}:${kind}`, peerId, kind, isSelf: peerId === 'self',
