@@ -205,4 +205,23 @@ describe('SFU rooms', { concurrency: 1 }, () => {
       await turn.stop()
     }
   })
+
+  it('(g) the server names the active speaker: the one open microphone is highlighted on the other pages', testOptions, async () => {
+    const ps = await joinAll(sfuOnly, room('speaker'), ['S1', 'S2', 'S3'])
+    try {
+      await expectEveryoneGetsEveryone(ps)
+      const [a, b, c] = ps
+      const speakingTile = (p, who) => p.page.locator(`[data-tile="${who.id}:camera"].speaking`)
+      // Chromium's fake microphone beeps on every page: only the unmuted one can speak. In an SFU
+      // room the pages do not measure levels themselves, so the highlight is the server's word.
+      for (const p of [b, c]) await p.page.getByTestId('toggle-mic').click()
+      for (const p of [b, c]) await speakingTile(p, a).waitFor({ timeout: MEDIA_MS })
+      await a.page.getByTestId('toggle-mic').click()
+      await b.page.getByTestId('toggle-mic').click()
+      for (const p of [a, c]) await speakingTile(p, b).waitFor({ timeout: MEDIA_MS })
+      assert.equal(await speakingTile(c, a).count(), 0, 'one speaker at a time')
+    } finally {
+      await closeAll(ps)
+    }
+  })
 })

@@ -86,6 +86,9 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     if (FINAL_STATUSES.includes(st) && live?.session === session) void Promise.resolve().then(() => dispose(false))
   })
   session.on('muteRequest', (by) => void muteByHost(by))
+  session.on('activeSpeaker', (id) => {
+    store.activeSpeaker = id === session.selfId ? 'self' : id
+  })
   session.on('joined', (r) => {
     if (opts.relay && !hasTurnServer(r.ice_servers ?? [])) store.pushNotice('notice.relayWithoutTurn', {}, 'warning')
   })
@@ -265,7 +268,8 @@ export function remoteAudioTracks(): MediaStreamTrack[] {
 }
 
 function pollSpeaker(): void {
-  if (!live) return
+  // In an SFU room the server names the speaker (`activeSpeaker` below).
+  if (!live || live.session.mode === 'sfu') return
   const store = useMeetingStore()
   const levels = new Map<string, number>()
   const own = store.local.audio ? live.media.level.value : 0
