@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libsrtp2-dev
   nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev
+  clang clang-format libclang-rt-14-dev
   chromium coturn brotli
   "$@"
 )

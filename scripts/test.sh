@@ -53,6 +53,7 @@ protocol_tests() {  # server build dir
 
 scripts/setup.sh || exit 1
 
+stage format scripts/check-format.sh  # clang-format (.clang-format, 100 columns) over the C++
 stage build configure_build build/release -DCMAKE_BUILD_TYPE=Release
 stage unit ctest_in build/release
 stage protocol protocol_tests build/release

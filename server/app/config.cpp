@@ -29,8 +29,12 @@ std::optional<boost::asio::ip::tcp::endpoint> parse_listen_address(std::string_v
 
 std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
   CLI::App cli{"confab-server: self-hosted multi-party video meetings"};
-  cli.add_option("--host", c.host, "Address to listen on")->envname("CONFAB_HOST")->capture_default_str();
-  cli.add_option("--port", c.port, "TCP port (0: any free port)")->envname("CONFAB_PORT")->capture_default_str();
+  cli.add_option("--host", c.host, "Address to listen on")
+      ->envname("CONFAB_HOST")
+      ->capture_default_str();
+  cli.add_option("--port", c.port, "TCP port (0: any free port)")
+      ->envname("CONFAB_PORT")
+      ->capture_default_str();
   cli.add_option("--web-root", c.web_root, "Directory of the built web app")
       ->envname("CONFAB_WEB_ROOT")
       ->capture_default_str();
@@ -43,14 +47,15 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->capture_default_str();
   auto* capacity = cli.add_option("--room-capacity", c.room_capacity,
                                   "Participants per room (default 16 without the SFU, 50 with it)")
-      ->envname("CONFAB_ROOM_CAPACITY")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
+                       ->envname("CONFAB_ROOM_CAPACITY")
+                       ->check(CLI::Range(1, 1000))
+                       ->capture_default_str();
   cli.add_option("--chat-history", c.chat_history, "Chat messages sent to a joining participant")
       ->envname("CONFAB_CHAT_HISTORY")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
-  cli.add_option("--stun", c.stun_urls, "STUN server URL for clients (repeatable), e.g. stun:stun.example.org:3478")
+  cli.add_option("--stun", c.stun_urls,
+                 "STUN server URL for clients (repeatable), e.g. stun:stun.example.org:3478")
       ->envname("CONFAB_STUN")
       ->delimiter(',');
   cli.add_option("--ping-interval-ms", c.ping_interval_ms, "Engine.IO heartbeat interval")
@@ -65,9 +70,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MAX_PAYLOAD")
       ->check(CLI::Range(1024, 100'000'000))
       ->capture_default_str();
-  auto* cert = cli.add_option("--tls-cert", c.tls_cert, "PEM certificate chain: serve HTTPS and WSS")
-                   ->envname("CONFAB_TLS_CERT")
-                   ->check(CLI::ExistingFile);
+  auto* cert =
+      cli.add_option("--tls-cert", c.tls_cert, "PEM certificate chain: serve HTTPS and WSS")
+          ->envname("CONFAB_TLS_CERT")
+          ->check(CLI::ExistingFile);
   auto* key = cli.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")
                   ->envname("CONFAB_TLS_KEY")
                   ->check(CLI::ExistingFile);
@@ -77,11 +83,13 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
                "Serve HTTPS with a self-signed certificate kept in <data-dir>/tls (for LAN use)")
       ->envname("CONFAB_TLS_SELF_SIGNED")
       ->excludes(cert);
-  cli.add_flag("!--no-tls-redirect", c.tls_redirect_http, "With TLS, refuse plain HTTP instead of redirecting it")
+  cli.add_flag("!--no-tls-redirect", c.tls_redirect_http,
+               "With TLS, refuse plain HTTP instead of redirecting it")
       ->envname("CONFAB_TLS_REDIRECT");
-  cli.add_option("--allowed-origin", c.allowed_origins,
-                 "Extra Origin allowed to open sessions (repeatable), e.g. https://meet.example.org; "
-                 "the server's own origin is always allowed")
+  cli.add_option(
+         "--allowed-origin", c.allowed_origins,
+         "Extra Origin allowed to open sessions (repeatable), e.g. https://meet.example.org; "
+         "the server's own origin is always allowed")
       ->envname("CONFAB_ALLOWED_ORIGINS")
       ->delimiter(',');
   cli.add_option(
@@ -114,8 +122,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MAX_BACKLOG")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32))
       ->capture_default_str();
-  cli.add_option("--max-messages-per-second", c.max_messages_per_second,
-                 "Messages a connection may send per second before it is disconnected (0: no limit)")
+  cli.add_option(
+         "--max-messages-per-second", c.max_messages_per_second,
+         "Messages a connection may send per second before it is disconnected (0: no limit)")
       ->envname("CONFAB_MAX_MESSAGES_PER_SECOND")
       ->capture_default_str();
   cli.add_option("--message-burst", c.message_burst, "Messages a connection may send in a burst")
@@ -125,7 +134,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MAX_ROOMS")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
-  cli.add_option("--max-participants", c.max_participants, "Participants (in rooms or waiting), server-wide")
+  cli.add_option("--max-participants", c.max_participants,
+                 "Participants (in rooms or waiting), server-wide")
       ->envname("CONFAB_MAX_PARTICIPANTS")
       ->check(CLI::Range(1, 10'000'000))
       ->capture_default_str();
@@ -133,7 +143,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MAX_CHAT_LENGTH")
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
-  cli.add_option("--chat-rate", c.chat_rate, "Chat messages per second per participant (0: no limit)")
+  cli.add_option("--chat-rate", c.chat_rate,
+                 "Chat messages per second per participant (0: no limit)")
       ->envname("CONFAB_CHAT_RATE")
       ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
@@ -161,19 +172,21 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
                  "generated on first start")
       ->envname("CONFAB_JWT_SECRET");
   auto* turn_url = cli.add_option("--turn-url,--turn", c.turn_urls,
-                                  "TURN server URL for clients (repeatable), e.g. turn:turn.example.org:3478?transport=udp")
+                                  "TURN server URL for clients (repeatable), e.g. "
+                                  "turn:turn.example.org:3478?transport=udp")
                        ->envname("CONFAB_TURN")
                        ->delimiter(',');
-  auto* turn_secret =
-      cli.add_option("--turn-secret", c.turn_secret, "TURN REST API shared secret (coturn static-auth-secret)")
-          ->envname("CONFAB_TURN_SECRET");
+  auto* turn_secret = cli.add_option("--turn-secret", c.turn_secret,
+                                     "TURN REST API shared secret (coturn static-auth-secret)")
+                          ->envname("CONFAB_TURN_SECRET");
   turn_url->needs(turn_secret);
   cli.add_option("--turn-ttl", c.turn_ttl_s, "Lifetime of TURN credentials in seconds")
       ->envname("CONFAB_TURN_TTL")
       ->check(CLI::Range(60, 7 * 86'400))
       ->capture_default_str();
 
-  cli.add_flag("!--no-sfu", c.sfu, "Every room stays a peer-to-peer mesh (no media through the server)")
+  cli.add_flag("!--no-sfu", c.sfu,
+               "Every room stays a peer-to-peer mesh (no media through the server)")
       ->envname("CONFAB_SFU");
   cli.add_option("--mesh-max", c.mesh_max,
                  "Rooms of up to N participants stay a peer-to-peer mesh; bigger ones use the SFU "
@@ -181,17 +194,19 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MESH_MAX")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
-  cli.add_option("--rtc-port", c.rtc_port,
-                 "UDP port of the SFU's media (worker i uses port + i); default: the same number as --port")
+  cli.add_option(
+         "--rtc-port", c.rtc_port,
+         "UDP port of the SFU's media (worker i uses port + i); default: the same number as --port")
       ->envname("CONFAB_RTC_PORT")
       ->check(CLI::Range(0, 65535));
   cli.add_option("--rtc-listen", c.rtc_listen,
                  "Address the SFU's UDP socket binds to; default: --host (behind a proxy on "
                  "127.0.0.1, set 0.0.0.0 here: media does not pass the proxy)")
       ->envname("CONFAB_RTC_LISTEN");
-  cli.add_option("--rtc-announced-address", c.rtc_announced_addresses,
-                 "Address put in the SFU's ICE candidates (repeatable), e.g. the public IP; default: "
-                 "the host's addresses (loopback when --host is loopback)")
+  cli.add_option(
+         "--rtc-announced-address", c.rtc_announced_addresses,
+         "Address put in the SFU's ICE candidates (repeatable), e.g. the public IP; default: "
+         "the host's addresses (loopback when --host is loopback)")
       ->envname("CONFAB_RTC_ANNOUNCED_ADDRESS")
       ->delimiter(',');
   cli.add_option("--rtc-workers", c.rtc_workers, "SFU media worker threads (one UDP port each)")
@@ -199,7 +214,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
 
-  auto* token = cli.add_subcommand("token", "Print a signed join token and exit (uses --jwt-secret or --data-dir)");
+  auto* token = cli.add_subcommand(
+      "token", "Print a signed join token and exit (uses --jwt-secret or --data-dir)");
   token->fallthrough();  // --data-dir and --jwt-secret may come after `token` too
   token->add_option("--room", c.token.room, "Room the token admits to")->required();
   token->add_option("--name", c.token.name, "Display name of the bearer")->required();

@@ -52,7 +52,7 @@ struct Config {
   std::size_t max_chat_length = 2000;
   double chat_rate = 5;  // messages per second per participant
   double chat_burst = 10;
-  int chat_retention_days = 30;  // 0: keep chat forever
+  int chat_retention_days = 30;            // 0: keep chat forever
   std::size_t chat_max_per_room = 10'000;  // 0: no cap
   std::size_t max_knocks_per_address = 5;
   // Join tokens and TURN.
@@ -62,8 +62,8 @@ struct Config {
   std::int64_t turn_ttl_s = 86'400;
   // The SFU: rooms above mesh_max members forward media through confab's media workers.
   bool sfu = true;
-  int rtc_port = -1;  // UDP; -1: the same number as `port`
-  std::string rtc_listen;  // empty: `host`
+  int rtc_port = -1;                                 // UDP; -1: the same number as `port`
+  std::string rtc_listen;                            // empty: `host`
   std::vector<std::string> rtc_announced_addresses;  // empty: the host's own
   std::size_t rtc_workers = 1;
   std::size_t mesh_max = 4;

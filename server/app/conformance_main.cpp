@@ -1,9 +1,10 @@
 // The server under test for the "Test suite" sections of the Engine.IO v4 and
 // Socket.IO v5 protocol documents: a raw Engine.IO echo endpoint at /engine.io/ and
 // the Socket.IO echo handlers at /socket.io/, with pingInterval 300, pingTimeout 200.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 
 #include "engineio/server.hpp"
 #include "http/listener.hpp"
@@ -16,7 +17,9 @@ using confab::engineio::Session;
 class EchoListener final : public confab::engineio::SessionListener {
  public:
   explicit EchoListener(Session& session) : session_(session) {}
-  void on_message(std::string_view data, bool binary) override { session_.send(std::string(data), binary); }
+  void on_message(std::string_view data, bool binary) override {
+    session_.send(std::string(data), binary);
+  }
   void on_close(std::string_view) override {}
 
  private:
@@ -31,7 +34,8 @@ void add_echo_handlers(confab::socketio::Namespace& nsp) {
     args.insert(args.begin(), "message-back");
     s.emit_args(std::move(args));
   });
-  nsp.on("message-with-ack", [](Socket&, nlohmann::json& args, Ack& ack) { ack.send_args(std::move(args)); });
+  nsp.on("message-with-ack",
+         [](Socket&, nlohmann::json& args, Ack& ack) { ack.send_args(std::move(args)); });
 }
 
 }  // namespace
@@ -45,8 +49,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   boost::asio::io_context io;
-  const confab::engineio::ServerConfig config{std::chrono::milliseconds(300), std::chrono::milliseconds(200),
-                                              1'000'000, true};
+  const confab::engineio::ServerConfig config{std::chrono::milliseconds(300),
+                                              std::chrono::milliseconds(200), 1'000'000, true};
   confab::engineio::Server raw_engine(io, config);
   raw_engine.on_connection([](Session& s) { s.set_listener(std::make_unique<EchoListener>(s)); });
   confab::engineio::Server sio_engine(io, config);

@@ -34,7 +34,9 @@ constexpr char kRecordSeparator = '\x1e';
 // A WebSocket text frame or one polling record: type digit followed by data.
 std::optional<Packet> decode_text(std::string_view frame);
 // A WebSocket binary frame is a binary message packet as it stands.
-inline Packet decode_binary(std::string_view frame) { return Packet::bytes(std::string(frame)); }
+inline Packet decode_binary(std::string_view frame) {
+  return Packet::bytes(std::string(frame));
+}
 // The text form for a WebSocket text frame (not valid for binary packets).
 std::string encode_text(const Packet& p);
 

@@ -504,9 +504,8 @@ void run(std::string_view input) {
       if (call.payload.is_array()) {
         for (const auto& entry : call.payload) {
           if (!entry.is_array() || entry.size() != 2 || !entry[1].is_number()) continue;
-          const std::string n = entry[0].is_number_unsigned()
-                                    ? std::to_string(entry[0].get<std::uint64_t>())
-                                    : "0";
+          const std::string n =
+              entry[0].is_number_unsigned() ? std::to_string(entry[0].get<std::uint64_t>()) : "0";
           levels.push_back({nth(seen.producers, n), entry[1].get<float>()});
         }
       }

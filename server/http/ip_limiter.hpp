@@ -15,7 +15,8 @@ class IpLimiter {
    public:
     Slot() = default;
     Slot(IpLimiter* owner, std::string ip) : owner_(owner), ip_(std::move(ip)) {}
-    Slot(Slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), ip_(std::move(other.ip_)) {}
+    Slot(Slot&& other) noexcept
+        : owner_(std::exchange(other.owner_, nullptr)), ip_(std::move(other.ip_)) {}
     Slot& operator=(Slot&& other) noexcept {
       if (this != &other) {
         release();

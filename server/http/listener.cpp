@@ -25,7 +25,9 @@ Listener::Listener(boost::asio::io_context& io, const Router& router, const tcp:
   port_ = acceptor_.local_endpoint().port();
 }
 
-void Listener::start() { accept(); }
+void Listener::start() {
+  accept();
+}
 
 void Listener::stop() {
   boost::system::error_code ignored;
@@ -45,8 +47,9 @@ void Listener::accept() {
       } else if (options_.tls) {
         detect_tls(std::move(socket), std::move(ip), std::move(*slot));
       } else {
-        std::make_shared<HttpConnection<PlainStream>>(PlainStream(std::move(socket)), beast::flat_buffer{}, plain_,
-                                                      state_, std::move(ip), std::move(*slot))
+        std::make_shared<HttpConnection<PlainStream>>(PlainStream(std::move(socket)),
+                                                      beast::flat_buffer{}, plain_, state_,
+                                                      std::move(ip), std::move(*slot))
             ->start();
       }
     }
@@ -62,10 +65,11 @@ void Listener::refuse(tcp::socket socket) {
       "Content-Length: " +
       std::to_string(kBody.size()) + "\r\n\r\n" + std::string(kBody);
   auto owned = std::make_shared<tcp::socket>(std::move(socket));
-  boost::asio::async_write(*owned, boost::asio::buffer(kTooMany), [owned](boost::system::error_code, std::size_t) {
-    boost::system::error_code ignored;
-    owned->shutdown(tcp::socket::shutdown_both, ignored);
-  });
+  boost::asio::async_write(*owned, boost::asio::buffer(kTooMany),
+                           [owned](boost::system::error_code, std::size_t) {
+                             boost::system::error_code ignored;
+                             owned->shutdown(tcp::socket::shutdown_both, ignored);
+                           });
 }
 
 void Listener::detect_tls(tcp::socket socket, std::string ip, IpLimiter::Slot slot) {
@@ -75,26 +79,30 @@ void Listener::detect_tls(tcp::socket socket, std::string ip, IpLimiter::Slot sl
     std::string ip;
     IpLimiter::Slot slot;
   };
-  auto p = std::make_shared<Pending>(Pending{PlainStream(std::move(socket)), {}, std::move(ip), std::move(slot)});
+  auto p = std::make_shared<Pending>(
+      Pending{PlainStream(std::move(socket)), {}, std::move(ip), std::move(slot)});
   p->stream.expires_after(std::chrono::seconds(10));
-  beast::async_detect_ssl(p->stream, p->buffer, [this, p, state = state_](beast::error_code ec, bool is_tls) {
-    if (ec) return;
-    if (!is_tls) {
-      std::make_shared<HttpConnection<PlainStream>>(std::move(p->stream), std::move(p->buffer), plain_, state,
-                                                    std::move(p->ip), std::move(p->slot))
-          ->start();
-      return;
-    }
-    auto tls = std::make_shared<TlsStream>(std::move(p->stream), *options_.tls);
-    tls->async_handshake(boost::asio::ssl::stream_base::server, p->buffer.data(),
-                         [this, p, tls, state](beast::error_code ec2, std::size_t used) {
-                           if (ec2) return;
-                           p->buffer.consume(used);
-                           std::make_shared<HttpConnection<TlsStream>>(std::move(*tls), std::move(p->buffer), secure_,
-                                                                       state, std::move(p->ip), std::move(p->slot))
-                               ->start();
-                         });
-  });
+  beast::async_detect_ssl(
+      p->stream, p->buffer, [this, p, state = state_](beast::error_code ec, bool is_tls) {
+        if (ec) return;
+        if (!is_tls) {
+          std::make_shared<HttpConnection<PlainStream>>(std::move(p->stream), std::move(p->buffer),
+                                                        plain_, state, std::move(p->ip),
+                                                        std::move(p->slot))
+              ->start();
+          return;
+        }
+        auto tls = std::make_shared<TlsStream>(std::move(p->stream), *options_.tls);
+        tls->async_handshake(boost::asio::ssl::stream_base::server, p->buffer.data(),
+                             [this, p, tls, state](beast::error_code ec2, std::size_t used) {
+                               if (ec2) return;
+                               p->buffer.consume(used);
+                               std::make_shared<HttpConnection<TlsStream>>(
+                                   std::move(*tls), std::move(p->buffer), secure_, state,
+                                   std::move(p->ip), std::move(p->slot))
+                                   ->start();
+                             });
+      });
 }
 
 }  // namespace confab::http

@@ -21,8 +21,8 @@ struct ListenerOptions {
 class Listener {
  public:
   // Throws boost::system::system_error when the address cannot be bound.
-  Listener(boost::asio::io_context& io, const Router& router, const boost::asio::ip::tcp::endpoint& endpoint,
-           ListenerOptions options);
+  Listener(boost::asio::io_context& io, const Router& router,
+           const boost::asio::ip::tcp::endpoint& endpoint, ListenerOptions options);
   void start();
   void stop();
   std::uint16_t port() const { return port_; }

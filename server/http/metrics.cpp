@@ -8,7 +8,8 @@ void Metrics::counter(const std::string& name, const std::string& help) {
   families_[name].help = help;
 }
 
-void Metrics::gauge(const std::string& name, const std::string& help, std::function<double()> read) {
+void Metrics::gauge(const std::string& name, const std::string& help,
+                    std::function<double()> read) {
   Family& f = families_[name];
   f.help = help;
   f.is_counter = false;

@@ -53,7 +53,8 @@ bool accepts(std::string_view accept_encoding, std::string_view coding) {
     if (name != coding) continue;
     if (semi == std::string_view::npos) return true;
     const size_t q = item.find("q=", semi);
-    return q == std::string_view::npos || std::strtod(std::string(item.substr(q + 2)).c_str(), nullptr) > 0;
+    return q == std::string_view::npos ||
+           std::strtod(std::string(item.substr(q + 2)).c_str(), nullptr) > 0;
   }
   return false;
 }
@@ -126,7 +127,8 @@ Response StaticFiles::file(const fs::path& path, std::string_view url_path,
   r.headers.emplace_back("Cache-Control",
                          hashed ? "public, max-age=31536000, immutable" : "no-cache");
   if (!coding.empty()) r.headers.emplace_back("Content-Encoding", std::string(coding));
-  if (!request.if_none_match.empty() && request.if_none_match.find(etag) != std::string_view::npos) {
+  if (!request.if_none_match.empty() &&
+      request.if_none_match.find(etag) != std::string_view::npos) {
     r.status = 304;
     return r;
   }

@@ -38,7 +38,9 @@ std::string openssl_error() {
 }
 
 void check(bool ok, const char* what) {
-  if (!ok) throw std::runtime_error(std::string("self-signed certificate: ") + what + ": " + openssl_error());
+  if (!ok)
+    throw std::runtime_error(std::string("self-signed certificate: ") + what + ": " +
+                             openssl_error());
 }
 
 std::vector<std::string> subject_alt_names() {
@@ -52,7 +54,8 @@ std::vector<std::string> subject_alt_names() {
     for (ifaddrs* a = list; a; a = a->ifa_next) {
       if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
       std::array<char, NI_MAXHOST> ip{};
-      if (getnameinfo(a->ifa_addr, sizeof(sockaddr_in), ip.data(), ip.size(), nullptr, 0, NI_NUMERICHOST) == 0 &&
+      if (getnameinfo(a->ifa_addr, sizeof(sockaddr_in), ip.data(), ip.size(), nullptr, 0,
+                      NI_NUMERICHOST) == 0 &&
           std::string_view(ip.data()) != "127.0.0.1") {
         names.push_back(std::string("IP:") + ip.data());
       }
@@ -86,13 +89,15 @@ void write_pem(const std::filesystem::path& path, mode_t mode, auto&& write) {
 
 std::unique_ptr<boost::asio::ssl::context> make_tls_context(const TlsFiles& files) {
   auto ctx = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
-  ctx->set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
-                   boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
-                   boost::asio::ssl::context::no_tlsv1_1 | boost::asio::ssl::context::single_dh_use);
+  ctx->set_options(boost::asio::ssl::context::default_workarounds |
+                   boost::asio::ssl::context::no_sslv2 | boost::asio::ssl::context::no_sslv3 |
+                   boost::asio::ssl::context::no_tlsv1 | boost::asio::ssl::context::no_tlsv1_1 |
+                   boost::asio::ssl::context::single_dh_use);
   try {
     ctx->use_certificate_chain_file(files.cert.string());
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot load TLS certificate " + files.cert.string() + ": " + e.what());
+    throw std::runtime_error("cannot load TLS certificate " + files.cert.string() + ": " +
+                             e.what());
   }
   try {
     ctx->use_private_key_file(files.key.string(), boost::asio::ssl::context::pem);
@@ -122,9 +127,11 @@ TlsFiles ensure_self_signed(const std::filesystem::path& dir) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * 397);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("confab"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("confab self-signed"),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("confab"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("confab self-signed"), -1, -1,
+                             0);
   X509_set_issuer_name(cert.get(), name);
   std::string san;
   for (const auto& n : subject_alt_names()) san += (san.empty() ? "" : ",") + n;

@@ -11,7 +11,7 @@ struct Traffic {
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
   std::uint64_t http_requests = 0;
-  std::uint64_t responses_in_flight = 0;  // shutdown waits for these, not for idle keep-alives
+  std::uint64_t responses_in_flight = 0;   // shutdown waits for these, not for idle keep-alives
   std::uint64_t slow_clients_dropped = 0;  // WebSockets closed for an unread backlog
 };
 

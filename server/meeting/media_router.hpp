@@ -49,10 +49,10 @@ struct ProducerSpec {
   std::string transport_id;
   MediaKind kind = MediaKind::audio;
   std::uint32_t ssrc = 0;
-  std::uint32_t rtx_ssrc = 0;              // 0: no RTX stream
-  std::uint8_t payload_type = 0;           // as the publisher sends it
-  std::uint8_t rtx_payload_type = 0;       // 0: no RTX
-  std::uint8_t router_payload_type = 0;    // what consumers receive
+  std::uint32_t rtx_ssrc = 0;            // 0: no RTX stream
+  std::uint8_t payload_type = 0;         // as the publisher sends it
+  std::uint8_t rtx_payload_type = 0;     // 0: no RTX
+  std::uint8_t router_payload_type = 0;  // what consumers receive
   std::uint8_t router_rtx_payload_type = 0;
   std::uint32_t clock_rate = 0;
   ExtensionMap extensions{};

@@ -19,7 +19,8 @@ std::string knock_resolved(const ParticipantId& id, std::string_view outcome) {
 
 Membership::Membership(RoomDirectory& rooms, Outbox& outbox, ChatService& chat,
                        Admission& admission, const ClientAddresses& addresses,
-                       const IceServers& ice_servers, SfuSignaling& sfu, const MeetingConfig& config)
+                       const IceServers& ice_servers, SfuSignaling& sfu,
+                       const MeetingConfig& config)
     : rooms_(rooms),
       outbox_(outbox),
       chat_(chat),

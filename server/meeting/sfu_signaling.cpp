@@ -127,8 +127,7 @@ MediaKind kind_of(MediaSource source) {
 }
 
 SfuSignaling::SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
-                           common::Clock& clock,
-                           const MeetingConfig& config)
+                           common::Clock& clock, const MeetingConfig& config)
     : rooms_(rooms),
       outbox_(outbox),
       random_(random),

@@ -11,6 +11,7 @@
 
 #include "common/clock.hpp"
 #include "common/random.hpp"
+#include "common/rate_limit.hpp"
 #include "json/json_writer.hpp"
 #include "meeting/dominant_speaker.hpp"
 #include "meeting/event.hpp"
@@ -19,7 +20,6 @@
 #include "meeting/outbox.hpp"
 #include "meeting/room_directory.hpp"
 #include "meeting/rtp_parameters.hpp"
-#include "common/rate_limit.hpp"
 
 namespace confab::meeting {
 
@@ -40,8 +40,7 @@ class SfuSignaling final : public MediaEvents {
  public:
   // `config.media_router` null: no SFU (rooms stay meshes, sfu_* are sfu_unavailable).
   SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
-               common::Clock& clock,
-               const MeetingConfig& config);
+               common::Clock& clock, const MeetingConfig& config);
 
   // `event` must be one of the sfu_* events.
   nlohmann::json handle(const ParticipantId& from, Event event, const nlohmann::json& payload);

@@ -27,9 +27,8 @@ IceLite::Outcome IceLite::handle_request(const StunMessage& request, const Trans
   // A lite agent is always controlled: a request without ICE-CONTROLLING is no client of ours.
   if (!request.is_binding_request() || !request.has_message_integrity() ||
       !request.has_fingerprint() || !request.check_fingerprint() ||
-      local_ufrag(request) != std::string_view(ufrag_) ||
-      !request.check_message_integrity(pwd_) || !request.priority() ||
-      !request.ice_controlling()) {
+      local_ufrag(request) != std::string_view(ufrag_) || !request.check_message_integrity(pwd_) ||
+      !request.priority() || !request.ice_controlling()) {
     return outcome;
   }
   last_consent_ = now;

@@ -41,7 +41,9 @@ class IceLite {
   bool validated(const TransportAddress& address) const;
   const std::optional<TransportAddress>& selected() const { return selected_; }
   const std::vector<TransportAddress>& validated_addresses() const { return validated_; }
-  bool consent_expired(Clock::time_point now) const { return now - last_consent_ > kConsentTimeout; }
+  bool consent_expired(Clock::time_point now) const {
+    return now - last_consent_ > kConsentTimeout;
+  }
 
  private:
   void validate(const TransportAddress& address);

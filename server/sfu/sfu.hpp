@@ -64,7 +64,8 @@ class Sfu final : public meeting::MediaRouter {
     std::size_t transports = 0;
   };
   Worker* worker_of_transport(const std::string& id);
-  Worker* worker_of(const std::unordered_map<std::string, std::size_t>& index, const std::string& id);
+  Worker* worker_of(const std::unordered_map<std::string, std::size_t>& index,
+                    const std::string& id);
   void forget_transport(const std::string& id);
   void transport_died(const std::string& id, std::string reason);
 
@@ -73,13 +74,14 @@ class Sfu final : public meeting::MediaRouter {
   meeting::MediaEvents* events_ = nullptr;
   DtlsCertificate certificate_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::size_t> worker_load_;                          // transports per worker
-  std::unordered_map<std::string, Placement> rooms_;              // by room id
+  std::vector<std::size_t> worker_load_;                         // transports per worker
+  std::unordered_map<std::string, Placement> rooms_;             // by room id
   std::unordered_map<std::string, std::string> transport_room_;  // transport id -> room
   std::unordered_map<std::string, std::size_t> transport_worker_;
   std::unordered_map<std::string, std::size_t> producer_worker_;
   std::unordered_map<std::string, std::size_t> consumer_worker_;
-  std::unordered_map<std::string, std::vector<std::string>> transport_children_;  // producers, consumers
+  std::unordered_map<std::string, std::vector<std::string>>
+      transport_children_;  // producers, consumers
 };
 
 }  // namespace confab::sfu

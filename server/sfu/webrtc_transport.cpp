@@ -57,7 +57,8 @@ std::optional<TransportAddress> WebRtcTransport::destination() const {
 
 void WebRtcTransport::on_dtls_connected(const SrtpKeys& keys) {
   srtp_in_ = SrtpSession::create(keys.profile, SrtpSession::Direction::Inbound, keys.remote_master);
-  srtp_out_ = SrtpSession::create(keys.profile, SrtpSession::Direction::Outbound, keys.local_master);
+  srtp_out_ =
+      SrtpSession::create(keys.profile, SrtpSession::Direction::Outbound, keys.local_master);
   if (!connected()) {
     counters_.add(counters_.dtls_failures);
     die("SRTP could not be set up with the negotiated profile");

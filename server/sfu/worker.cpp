@@ -1,7 +1,8 @@
 #include "sfu/worker.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 namespace confab::sfu {
 
@@ -77,14 +78,14 @@ void Worker::post(std::function<void(Forwarder&, Clock::time_point)> command) {
 }
 
 void Worker::read() {
-  socket_.async_receive_from(asio::buffer(in_), from_, [this](boost::system::error_code ec,
-                                                              std::size_t n) {
-    if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      forwarder_.receive(std::span(in_).first(n), to_transport_address(from_), Clock::now());
-    }
-    read();
-  });
+  socket_.async_receive_from(
+      asio::buffer(in_), from_, [this](boost::system::error_code ec, std::size_t n) {
+        if (ec == asio::error::operation_aborted) return;
+        if (!ec) {
+          forwarder_.receive(std::span(in_).first(n), to_transport_address(from_), Clock::now());
+        }
+        read();
+      });
 }
 
 void Worker::arm_timer() {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "http/metrics.hpp"
+
+#include <gtest/gtest.h>
 
 namespace confab::http {
 namespace {

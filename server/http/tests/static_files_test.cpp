@@ -1,10 +1,11 @@
+#include "http/static_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "http/mime.hpp"
-#include "http/static_files.hpp"
 
 namespace confab::http {
 namespace {
@@ -21,8 +22,9 @@ std::string header(const Response& r, std::string_view name) {
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root = fs::temp_directory_path() / ("confab-static-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root = fs::temp_directory_path() /
+           ("confab-static-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(root / "assets");
     write("index.html", "<html>app</html>");
     write("assets/app-1a2b3c.js", "console.log(1)");
@@ -32,7 +34,9 @@ class StaticFilesTest : public ::testing::Test {
     write(".env", "secret");
   }
   void TearDown() override { fs::remove_all(root); }
-  void write(const std::string& rel, const std::string& content) { std::ofstream(root / rel) << content; }
+  void write(const std::string& rel, const std::string& content) {
+    std::ofstream(root / rel) << content;
+  }
   Response get(std::string_view path, std::string_view enc = {}, std::string_view inm = {}) {
     return StaticFiles(root).serve({path, enc, inm});
   }

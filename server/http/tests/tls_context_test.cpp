@@ -1,10 +1,10 @@
+#include "http/tls_context.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "http/tls_context.hpp"
 
 namespace confab::http {
 namespace {

@@ -49,13 +49,14 @@ class ForwarderTest : public ::testing::Test, public DatagramSender {
   ForwarderTest()
       : certificate_(DtlsCertificate::generate()),
         context_(certificate_),
-        forwarder_(context_, *this, counters_,
-                   [this](const std::string& id, std::string_view reason) {
-                     closed_.emplace_back(id, std::string(reason));
-                   },
-                   [this](std::vector<meeting::AudioLevel> levels) {
-                     levels_.push_back(std::move(levels));
-                   }) {}
+        forwarder_(
+            context_, *this, counters_,
+            [this](const std::string& id, std::string_view reason) {
+              closed_.emplace_back(id, std::string(reason));
+            },
+            [this](std::vector<meeting::AudioLevel> levels) {
+              levels_.push_back(std::move(levels));
+            }) {}
 
   bool send(std::span<const std::uint8_t> datagram, const TransportAddress& to) override {
     wire_.push_back({kSfu, to, {datagram.begin(), datagram.end()}});
@@ -506,7 +507,8 @@ TEST_F(ForwarderTest, SpeechIsMeasuredPerMicrophoneAndAPausedOneReadsSilent) {
   const std::vector<std::uint8_t> opus(40, 0xAB);
   std::uint16_t seq = 1;
   auto speak = [&](std::uint8_t level, int packets) {
-    for (int i = 0; i < packets; ++i, ++seq) a.send_audio(3333, 111, seq, seq * 960u, opus, 1, level);
+    for (int i = 0; i < packets; ++i, ++seq)
+      a.send_audio(3333, 111, seq, seq * 960u, opus, 1, level);
     pump();
   };
   speak(30, 6);  // speech

@@ -14,8 +14,8 @@ TransportAddress at(std::uint16_t port) {
   return a;
 }
 
-std::vector<std::uint8_t> request(std::string_view username, std::string_view pwd,
-                                  bool nominate, bool controlling = true) {
+std::vector<std::uint8_t> request(std::string_view username, std::string_view pwd, bool nominate,
+                                  bool controlling = true) {
   const std::array<std::uint8_t, 12> tid = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
   StunWriter w(kStunBindingRequest, tid);
   w.username(username).priority(100);
@@ -51,17 +51,22 @@ TEST_F(IceLiteTest, AValidRequestIsAnsweredWithTheMappedAddressAndIntegrity) {
 }
 
 TEST_F(IceLiteTest, UseCandidateSelectsAndTheSelectionFollowsANewNomination) {
-  EXPECT_TRUE(handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0).selected_changed);
+  EXPECT_TRUE(
+      handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0).selected_changed);
   EXPECT_EQ(ice.selected(), at(5000));
-  EXPECT_FALSE(handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0).selected_changed);
+  EXPECT_FALSE(
+      handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0).selected_changed);
   // The client moved to another network.
-  EXPECT_TRUE(handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 6000, t0).selected_changed);
+  EXPECT_TRUE(
+      handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 6000, t0).selected_changed);
   EXPECT_EQ(ice.selected(), at(6000));
 }
 
 TEST_F(IceLiteTest, WrongPasswordUfragOrRoleIsIgnored) {
-  EXPECT_TRUE(handle(request("ufrag1:peer", "wrong-password-xxxxxxxxx", true), 5000, t0).response.empty());
-  EXPECT_TRUE(handle(request("other:peer", "a-password-of-24-chars!!", true), 5000, t0).response.empty());
+  EXPECT_TRUE(
+      handle(request("ufrag1:peer", "wrong-password-xxxxxxxxx", true), 5000, t0).response.empty());
+  EXPECT_TRUE(
+      handle(request("other:peer", "a-password-of-24-chars!!", true), 5000, t0).response.empty());
   EXPECT_TRUE(handle(request("ufrag1:peer", "a-password-of-24-chars!!", true, false), 5000, t0)
                   .response.empty());
   EXPECT_FALSE(ice.validated(at(5000)));
@@ -71,17 +76,21 @@ TEST_F(IceLiteTest, WrongPasswordUfragOrRoleIsIgnored) {
 TEST_F(IceLiteTest, ConsentExpiresWithoutValidRequests) {
   handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0);
   EXPECT_FALSE(ice.consent_expired(t0 + std::chrono::seconds(29)));
-  handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0 + std::chrono::seconds(20));
+  handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000,
+         t0 + std::chrono::seconds(20));
   EXPECT_FALSE(ice.consent_expired(t0 + std::chrono::seconds(45)));
   // Bad requests do not refresh consent.
-  handle(request("ufrag1:peer", "nope-nope-nope-nope-nope", true), 5000, t0 + std::chrono::seconds(40));
+  handle(request("ufrag1:peer", "nope-nope-nope-nope-nope", true), 5000,
+         t0 + std::chrono::seconds(40));
   EXPECT_TRUE(ice.consent_expired(t0 + std::chrono::seconds(51)));
 }
 
 TEST_F(IceLiteTest, RestartMakesTheOldCredentialsUseless) {
   ice.restart("ufrag2", "another-password-of-24!!", t0);
-  EXPECT_TRUE(handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0).response.empty());
-  EXPECT_FALSE(handle(request("ufrag2:peer", "another-password-of-24!!", true), 5000, t0).response.empty());
+  EXPECT_TRUE(
+      handle(request("ufrag1:peer", "a-password-of-24-chars!!", true), 5000, t0).response.empty());
+  EXPECT_FALSE(
+      handle(request("ufrag2:peer", "another-password-of-24!!", true), 5000, t0).response.empty());
 }
 
 TEST(LocalUfrag, IsThePartBeforeTheColon) {

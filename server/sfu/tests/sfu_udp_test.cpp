@@ -1,13 +1,12 @@
 // The Sfu over real UDP on loopback with its worker thread: what the app runs, driven through
 // the meeting's MediaRouter port by test peers with their own sockets.
-#include "sfu/sfu.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/udp.hpp>
 #include <deque>
 #include <mutex>
 
+#include "sfu/sfu.hpp"
 #include "sfu/testing/test_peer.hpp"
 
 namespace confab::sfu {

@@ -25,19 +25,24 @@ std::string error_of(std::string_view text) {
 
 TEST(SioPacket, EncodesEveryType) {
   EXPECT_EQ(encode({PacketType::connect, "/", {}, json{{"sid", "x"}}}).text, R"(0{"sid":"x"})");
-  EXPECT_EQ(encode({PacketType::connect, "/admin", {}, json{{"sid", "x"}}}).text, R"(0/admin,{"sid":"x"})");
+  EXPECT_EQ(encode({PacketType::connect, "/admin", {}, json{{"sid", "x"}}}).text,
+            R"(0/admin,{"sid":"x"})");
   EXPECT_EQ(encode({PacketType::disconnect, "/admin", {}, {}}).text, "1/admin,");
   EXPECT_EQ(encode({PacketType::disconnect, "/", {}, {}}).text, "1");
-  EXPECT_EQ(encode({PacketType::event, "/", {}, json::array({"hello", 1})}).text, R"(2["hello",1])");
-  EXPECT_EQ(encode({PacketType::event, "/admin", 12, json::array({"a"})}).text, R"(2/admin,12["a"])");
+  EXPECT_EQ(encode({PacketType::event, "/", {}, json::array({"hello", 1})}).text,
+            R"(2["hello",1])");
+  EXPECT_EQ(encode({PacketType::event, "/admin", 12, json::array({"a"})}).text,
+            R"(2/admin,12["a"])");
   EXPECT_EQ(encode({PacketType::ack, "/", 13, json::array({"b"})}).text, R"(313["b"])");
-  EXPECT_EQ(encode({PacketType::connect_error, "/", {}, json{{"message", "no"}}}).text, R"(4{"message":"no"})");
+  EXPECT_EQ(encode({PacketType::connect_error, "/", {}, json{{"message", "no"}}}).text,
+            R"(4{"message":"no"})");
 }
 
 TEST(SioPacket, BinaryValuesBecomeAttachments) {
   json data = json::array({"file", json::binary({1, 2, 3}), json{{"x", json::binary({4})}}});
   Encoded e = encode({PacketType::event, "/", {}, data});
-  EXPECT_EQ(e.text, R"(52-["file",{"_placeholder":true,"num":0},{"x":{"_placeholder":true,"num":1}}])");
+  EXPECT_EQ(e.text,
+            R"(52-["file",{"_placeholder":true,"num":0},{"x":{"_placeholder":true,"num":1}}])");
   ASSERT_EQ(e.attachments.size(), 2u);
   EXPECT_EQ(e.attachments[0], std::string("\x01\x02\x03", 3));
   Encoded ack = encode({PacketType::ack, "/", 7, json::array({json::binary({9})})});
@@ -74,7 +79,8 @@ TEST(SioPacket, DecodesEventWithAckId) {
 
 TEST(SioPacket, ReassemblesBinaryAttachments) {
   Decoder d;
-  auto r = d.on_text(R"(52-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+  auto r = d.on_text(
+      R"(52-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
   EXPECT_FALSE(r.packet);
   EXPECT_TRUE(r.error.empty());
   EXPECT_TRUE(d.waiting_for_attachments());
@@ -88,29 +94,32 @@ TEST(SioPacket, ReassemblesBinaryAttachments) {
   const json::binary_t::container_type& bytes = (*r.packet->data)[2].get_binary();
   EXPECT_EQ(bytes, json::binary_t::container_type({4, 5, 6}));
   // Encoding it again gives the same wire form.
-  EXPECT_EQ(encode({PacketType::ack, "/", 789, json::array({(*r.packet->data)[1], (*r.packet->data)[2]})}).text,
-            R"(62-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+  EXPECT_EQ(
+      encode({PacketType::ack, "/", 789, json::array({(*r.packet->data)[1], (*r.packet->data)[2]})})
+          .text,
+      R"(62-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
 }
 
 TEST(SioPacket, RejectsMalformedPackets) {
   EXPECT_EQ(error_of(""), "unknown packet type");
   EXPECT_EQ(error_of("abc"), "unknown packet type");
   EXPECT_EQ(error_of("7"), "unknown packet type");
-  EXPECT_EQ(error_of("2{}"), "invalid payload");                       // EVENT must be an array
-  EXPECT_EQ(error_of("2[]"), "invalid payload");                       // with an event name
+  EXPECT_EQ(error_of("2{}"), "invalid payload");  // EVENT must be an array
+  EXPECT_EQ(error_of("2[]"), "invalid payload");  // with an event name
   EXPECT_EQ(error_of("2[{}]"), "invalid payload");
-  EXPECT_EQ(error_of(R"(2["disconnect"])"), "invalid payload");      // reserved name
-  EXPECT_EQ(error_of(R"(2abc["x"])"), "invalid payload");             // ack id not a number
-  EXPECT_EQ(error_of("2[\"x\""), "invalid payload");                  // truncated JSON
-  EXPECT_EQ(error_of("0[1]"), "invalid payload");                     // CONNECT needs an object
-  EXPECT_EQ(error_of("1{}"), "invalid payload");                      // DISCONNECT has no payload
-  EXPECT_EQ(error_of("3{}"), "invalid payload");                      // ACK must be an array
-  EXPECT_EQ(error_of("4"), "invalid payload");                        // CONNECT_ERROR needs data
-  EXPECT_EQ(error_of(R"(5["x"])"), "illegal attachments");            // missing count
+  EXPECT_EQ(error_of(R"(2["disconnect"])"), "invalid payload");  // reserved name
+  EXPECT_EQ(error_of(R"(2abc["x"])"), "invalid payload");        // ack id not a number
+  EXPECT_EQ(error_of("2[\"x\""), "invalid payload");             // truncated JSON
+  EXPECT_EQ(error_of("0[1]"), "invalid payload");                // CONNECT needs an object
+  EXPECT_EQ(error_of("1{}"), "invalid payload");                 // DISCONNECT has no payload
+  EXPECT_EQ(error_of("3{}"), "invalid payload");                 // ACK must be an array
+  EXPECT_EQ(error_of("4"), "invalid payload");                   // CONNECT_ERROR needs data
+  EXPECT_EQ(error_of(R"(5["x"])"), "illegal attachments");       // missing count
   EXPECT_EQ(error_of(R"(5a-["x"])"), "illegal attachments");
   EXPECT_EQ(error_of(R"(599-["x"])"), "too many attachments");
   EXPECT_EQ(error_of("2999999999999999999999[\"x\"]"), "invalid ack id");
-  EXPECT_EQ(error_of(std::string_view("2[\"x\"]\0garbage", 14)), "invalid payload");  // NUL ends nlohmann's input
+  EXPECT_EQ(error_of(std::string_view("2[\"x\"]\0garbage", 14)),
+            "invalid payload");  // NUL ends nlohmann's input
 }
 
 TEST(SioPacket, RejectsDeepNestingWithoutRecursing) {
