@@ -43,7 +43,8 @@ async function run(n) {
   await server.start()
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
   try {
-    const contexts = await Promise.all(Array.from({ length: n }, () => browser.newContext({ viewport: { width: 640, height: 480 } })))
+    // Wide enough for a page of 9 tiles (under 760 px a page holds 4): every camera is consumed.
+    const contexts = await Promise.all(Array.from({ length: n }, () => browser.newContext({ viewport: { width: 1280, height: 720 } })))
     for (const c of contexts) await c.addInitScript(sfuPageInit)
     const pages = await Promise.all(contexts.map((c) => c.newPage()))
     const start = Date.now()
@@ -53,7 +54,7 @@ async function run(n) {
       await new Promise((r) => setTimeout(r, 100))
     }
     const openToMedia = Date.now() - start
-    const pid = server.proc.pid
+    const pid = server.child.pid
     const cpu0 = cpuSeconds(pid)
     const pkts0 = await forwarded(server.url)
     const t0 = Date.now()

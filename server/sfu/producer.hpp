@@ -75,9 +75,7 @@ class Producer {
   std::vector<Consumer*> consumers_;
   ReceiveStats stats_;
   std::optional<SenderClock> sender_clock_;
-
-  // Audio only: the speech measured since the last report.
-  AudioLevelMeter& level_meter() { return level_meter_; }
+  AudioLevelMeter level_meter_;
   bool keyframe_wanted_ = false;
   Clock::time_point last_keyframe_request_{};
 };
