@@ -377,10 +377,11 @@ TEST(ConsumerParameters, MalformedCapabilitiesAreBadRtpParameters) {
       {"ext_id_string", with(caps, "/headerExtensions/1/preferredId", "4")},
       {"ext_kind_bad", with(caps, "/headerExtensions/1/kind", "data")},
   };
-  for (const auto& [label, bad] : cases) {
+  for (const auto& entry : cases) {
+    const json& bad = entry.second;  // clang 14 cannot capture a structured binding
     EXPECT_EQ(refusal([&] { consumer_parameters(chrome_vp8(), bad, 1, 2); }).first,
               "bad_rtp_parameters")
-        << label;
+        << entry.first;
   }
 }
 

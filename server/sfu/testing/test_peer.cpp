@@ -12,10 +12,6 @@
 
 namespace confab::sfu::testing {
 
-namespace {
-constexpr std::size_t kMaxPacket = 1500 + kSrtpMaxTrailer;
-}
-
 TestPeer::TestPeer(const TransportAddress& self, const TransportAddress& server,
                    meeting::IceParameters ice, std::string server_fingerprint, Send send)
     : self_(self),
