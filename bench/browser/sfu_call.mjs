@@ -3,6 +3,7 @@
 // 320x240@10 fps camera and fake microphone), against a fresh confab-server with --mesh-max 0.
 //
 //   node bench/browser/sfu_call.mjs          # SIZES=6,8 HOLD_S=20; prints one JSON line per size
+//   MESH_MAX=4 SIZES=4 node bench/browser/sfu_call.mjs   # the same call as a mesh, for a baseline
 //
 // Per size it reports:
 //   open_to_media_ms   from opening the pages to every page showing every remote camera (first frame)
@@ -20,6 +21,7 @@ import { ServerProcess } from '../../e2e/lib/server.mjs'
 
 const sizes = (process.env.SIZES ?? '6,8').split(',').map(Number)
 const holdS = Number(process.env.HOLD_S ?? 20)
+const meshMax = process.env.MESH_MAX ?? '0'
 const ticks = 100  // USER_HZ
 
 function cpuSeconds(pid) {
@@ -39,7 +41,7 @@ async function allMedia(pages, n) {
 }
 
 async function run(n) {
-  const server = new ServerProcess({ args: ['--mesh-max', '0'] })
+  const server = new ServerProcess({ args: ['--mesh-max', meshMax] })
   await server.start()
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
   try {
@@ -65,6 +67,7 @@ async function run(n) {
     const streams = n * (n - 1) * 2
     return {
       people: n,
+      mode: n > Number(meshMax) ? 'sfu' : 'mesh',
       open_to_media_ms: openToMedia,
       server_cpu_pct: +(100 * cpu / wall).toFixed(1),
       cpu_us_per_stream: +((cpu / wall) * 1e6 / streams).toFixed(0),
