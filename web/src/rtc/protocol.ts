@@ -3,6 +3,8 @@
 export interface ProtocolError {
   code: string
   message: string
+  /** When a limit lets the client try again, in milliseconds. */
+  retry_after_ms?: number
 }
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError }

@@ -3,6 +3,9 @@ import { AUDIO_MAX_BITRATE, cameraLimits, encodingFor, screenLimits } from './bi
 import type { Slot, Timers } from './peer'
 import type { ProducerInfo, SfuSource, StreamKind } from './protocol'
 
+/** The longest wait for the server's transport limit before the SFU setup gives up. */
+const MAX_TRANSPORT_RETRY_MS = 30_000
+
 /*
  * The part of mediasoup-client's Device / Transport / Producer / Consumer that SfuClient uses.
  * mediasoup-client's classes satisfy it; tests inject fakes, so no RTCPeerConnection is needed.
@@ -361,10 +364,7 @@ export class SfuClient {
       if (stale()) return false
       if (!device.loaded) await device.load({ routerRtpCapabilities: caps.rtp_capabilities })
     }
-    const [sendInfo, recvInfo] = await Promise.all([
-      this.opts.request<{ transport: WireTransport }>('sfu_create_transport', { direction: 'send' }),
-      this.opts.request<{ transport: WireTransport }>('sfu_create_transport', { direction: 'recv' }),
-    ])
+    const [sendInfo, recvInfo] = await Promise.all([this.createTransport('send'), this.createTransport('recv')])
     if (stale()) return false
     this.send = this.wireTransport(device.createSendTransport(this.transportOptions(sendInfo.transport)), 'send', epoch)
     this.recv = this.wireTransport(device.createRecvTransport(this.transportOptions(recvInfo.transport)), 'recv', epoch)
@@ -374,6 +374,23 @@ export class SfuClient {
       ...[...this.remotes.values()].map((r) => this.consume(r, epoch)),
     ])
     return !stale()
+  }
+
+  /**
+   * The server limits how often transports are made (`too_many_transports`, e.g. after many
+   * drops in a row): wait as long as it says, up to a bound, and try once more.
+   */
+  private async createTransport(direction: 'send' | 'recv'): Promise<{ transport: WireTransport }> {
+    const create = () => this.opts.request<{ transport: WireTransport }>('sfu_create_transport', { direction })
+    try {
+      return await create()
+    } catch (err) {
+      const { code, retryAfterMs } = err as { code?: string; retryAfterMs?: number }
+      const wait = code === 'too_many_transports' ? retryAfterMs : undefined
+      if (!wait || wait > MAX_TRANSPORT_RETRY_MS) throw err
+      await new Promise<void>((resolve) => this.timers.setTimeout(resolve, wait))
+      return create()
+    }
   }
 
   private transportOptions(t: WireTransport): types.TransportOptions {

@@ -5,9 +5,12 @@ type ClientEvents = Record<string, (payload: object, ack?: (res: Ack) => void) =
 
 export class SignalingError extends Error {
   readonly code: string
-  constructor(code: string, message: string) {
+  /** Set when a limit refused the request and says when to try again. */
+  readonly retryAfterMs: number | undefined
+  constructor(code: string, message: string, retryAfterMs?: number) {
     super(message)
     this.code = code
+    this.retryAfterMs = retryAfterMs
   }
 }
 
@@ -47,7 +50,7 @@ export class SignalingClient {
   async request<T extends object>(event: string, payload: object): Promise<T> {
     const res = (await this.socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload)) as Ack<T>
     if (!res || typeof res !== 'object') throw new SignalingError('bad_response', `no valid ack for ${event}`)
-    if (!res.ok) throw new SignalingError(res.error.code, res.error.message)
+    if (!res.ok) throw new SignalingError(res.error.code, res.error.message, res.error.retry_after_ms)
     return res
   }
 

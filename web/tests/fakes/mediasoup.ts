@@ -165,7 +165,7 @@ export class FakeDevice implements SfuDevice {
 }
 
 export class FakeSfuError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly retryAfterMs?: number) {
     super(message)
   }
 }
@@ -177,6 +177,8 @@ export class FakeSfuServer {
   producers = new Map<string, ProducerInfo>()
   /** Make one event fail with this error code. */
   failing = new Map<string, string>()
+  /** Make the next request of an event fail with this error (then answer normally). */
+  failingOnce = new Map<string, FakeSfuError>()
   /** Hold sfu_consume answers until released (to race them). */
   holdConsume = false
   private held: (() => void)[] = []
@@ -188,6 +190,11 @@ export class FakeSfuServer {
     this.calls.push([event, p])
     const code = this.failing.get(event)
     if (code) throw new FakeSfuError(code, `${event} failed`)
+    const once = this.failingOnce.get(event)
+    if (once) {
+      this.failingOnce.delete(event)
+      throw once
+    }
     switch (event) {
       case 'sfu_capabilities':
         return { rtp_capabilities: ROUTER_CAPS } as T

@@ -5,7 +5,7 @@ import type { Timers } from '../../src/rtc/peer'
 import type { StreamKind } from '../../src/rtc/protocol'
 import { tileId } from '../../src/layout/tiles'
 import { FakeStream, FakeTrack, asTrack } from '../fakes/media'
-import { FakeDevice, FakeSfuServer, producer } from '../fakes/mediasoup'
+import { FakeDevice, FakeSfuError, FakeSfuServer, producer } from '../fakes/mediasoup'
 
 /** Lets every pending promise chain run (requests and fake transports answer in microtasks). */
 const flush = () => new Promise((r) => setTimeout(r, 0))
@@ -284,6 +284,25 @@ describe('SfuClient', () => {
     t.sfu.close()
     expect(await first).toBe('overtaken')
     expect(t.sfu.isActive).toBe(false)
+  })
+
+  it('waits out the transport limit as long as the server says, then sets up; a wait too long fails', async () => {
+    const t = setup()
+    t.server.failingOnce.set('sfu_create_transport', new FakeSfuError('too_many_transports', 'slow down', 5000))
+    const started = t.sfu.start('me', [], [])
+    await flush()
+    t.timers.advance(4999)
+    await flush()
+    expect(t.device.transports).toHaveLength(0)
+    expect(t.server.named('sfu_create_transport')).toHaveLength(2)
+    t.timers.advance(1)
+    expect(await started).toBe('ready')
+    expect(t.server.named('sfu_create_transport')).toHaveLength(3)
+    expect(t.device.transports.map((d) => d.direction)).toEqual(['send', 'recv'])
+
+    const u = setup()
+    u.server.failingOnce.set('sfu_create_transport', new FakeSfuError('too_many_transports', 'slow down', 60_000))
+    expect(await u.sfu.start('me', [], [])).toBe('failed')
   })
 
   it('adjusts the camera cap when the room grows, and reports stats by participant', async () => {

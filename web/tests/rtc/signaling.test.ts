@@ -36,7 +36,20 @@ describe('SignalingClient relays', () => {
     const withAck = vi.spyOn(client.socket, 'timeout').mockReturnValue({
       emitWithAck: () => Promise.resolve({ ok: false, error: { code: 'not_in_room', message: 'join first' } }),
     } as unknown as ReturnType<typeof client.socket.timeout>)
-    await expect(client.leave()).rejects.toMatchObject({ code: 'not_in_room' })
+    await expect(client.leave()).rejects.toMatchObject({ code: 'not_in_room', retryAfterMs: undefined })
     expect(withAck).toHaveBeenCalledWith(8000)
+  })
+
+  it('passes on when a limit lets the request be tried again', async () => {
+    const { client, emit } = sent()
+    emit.mockRestore()
+    vi.spyOn(client.socket, 'timeout').mockReturnValue({
+      emitWithAck: () =>
+        Promise.resolve({ ok: false, error: { code: 'too_many_transports', message: 'slow down', retry_after_ms: 4200 } }),
+    } as unknown as ReturnType<typeof client.socket.timeout>)
+    await expect(client.request('sfu_create_transport', { direction: 'send' })).rejects.toMatchObject({
+      code: 'too_many_transports',
+      retryAfterMs: 4200,
+    })
   })
 })
