@@ -133,8 +133,12 @@ class CheckingMediaRouter final : public confab::meeting::MediaRouter {
   }
   void create_producer(const confab::meeting::ProducerSpec& spec) override {
     FUZZ_CHECK(!known(spec.id) && transports.contains(spec.transport_id));
-    FUZZ_CHECK(spec.ssrc != 0 && spec.ssrc != spec.rtx_ssrc);
-    FUZZ_CHECK((spec.rtx_ssrc == 0) == (spec.rtx_payload_type == 0));
+    FUZZ_CHECK(!spec.encodings.empty() &&
+               spec.encodings.size() <= confab::meeting::kMaxSimulcastLayers);
+    for (const auto& layer : spec.encodings) {
+      FUZZ_CHECK((layer.ssrc != 0 || !layer.rid.empty()) && layer.ssrc != layer.rtx_ssrc);
+      FUZZ_CHECK(layer.rtx_ssrc == 0 || spec.rtx_payload_type != 0);
+    }
     for (std::size_t id = 0; id < spec.extensions.size(); ++id) {
       FUZZ_CHECK(spec.extensions[id] != 0 && spec.extensions[id] <= 14);
     }
@@ -163,6 +167,9 @@ class CheckingMediaRouter final : public confab::meeting::MediaRouter {
     consumers.erase(id);
   }
   void set_consumer_paused(const std::string& id, bool) override {
+    FUZZ_CHECK(consumers.contains(id));
+  }
+  void set_consumer_preferred_layers(const std::string& id, std::uint8_t, std::uint8_t) override {
     FUZZ_CHECK(consumers.contains(id));
   }
   void request_keyframe(const std::string& id) override { FUZZ_CHECK(consumers.contains(id)); }

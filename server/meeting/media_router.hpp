@@ -44,12 +44,29 @@ inline constexpr std::uint8_t kAbsSendTimeExtensionId = 4;
 inline constexpr std::uint8_t kAudioLevelExtensionId = 10;
 inline constexpr std::uint8_t kVideoOrientationExtensionId = 11;
 
+// One simulcast layer of a producer (its only one without simulcast). A layer is known by its
+// SSRC, or by its RID (RFC 8852) when the SSRCs are left to the browser: the data plane learns
+// them from the first packets carrying the rid (repaired-rid for RTX) header extension.
+struct EncodingSpec {
+  std::uint32_t ssrc = 0;      // 0: learnt from `rid`
+  std::uint32_t rtx_ssrc = 0;  // 0: none, or learnt from repaired-rid when the producer has RTX
+  std::uint8_t temporal_layers = 1;  // 1..3 (scalabilityMode L1T<n>)
+  std::string rid;                   // empty: identified by ssrc
+};
+inline constexpr std::size_t kMaxSimulcastLayers = 3;
+
 struct ProducerSpec {
   std::string id;
   std::string transport_id;
   MediaKind kind = MediaKind::audio;
-  std::uint32_t ssrc = 0;
-  std::uint32_t rtx_ssrc = 0;            // 0: no RTX stream
+  // Lowest resolution first; 1..kMaxSimulcastLayers entries. A consumer receives one of them.
+  std::vector<EncodingSpec> encodings;
+  // The publisher's header-extension ids (0: not negotiated) the data plane reads before it
+  // knows a packet's producer: which transceiver (mid) and which layer (rid / repaired rid).
+  std::string mid;
+  std::uint8_t mid_extension_id = 0;
+  std::uint8_t rid_extension_id = 0;
+  std::uint8_t repaired_rid_extension_id = 0;
   std::uint8_t payload_type = 0;         // as the publisher sends it
   std::uint8_t rtx_payload_type = 0;     // 0: no RTX
   std::uint8_t router_payload_type = 0;  // what consumers receive
@@ -93,6 +110,12 @@ class MediaRouter {
   virtual void close_consumer(const std::string& id) = 0;
   // Resuming a video consumer asks its publisher for a keyframe.
   virtual void set_consumer_paused(const std::string& id, bool paused) = 0;
+  // Simulcast: the highest spatial layer (index into the producer's encodings) and temporal
+  // layer the consumer should get, e.g. from the size of the tile it is shown in. The data plane
+  // may forward less when the subscriber's bandwidth is short; it never forwards more. A consumer
+  // starts at the highest of both.
+  virtual void set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                             std::uint8_t temporal) = 0;
   virtual void request_keyframe(const std::string& consumer_id) = 0;
 };
 

@@ -298,7 +298,8 @@ void read_encoding(const json& rtp_parameters, ProducerParameters& producer, boo
   if (member(encoding, "ssrc") == nullptr && member(encoding, "rid") != nullptr) {
     bad(at + ".ssrc", "is required (rid-based simulcast is not supported yet)");
   }
-  producer.ssrc = ssrc_of(encoding, at);
+  EncodingSpec& layer = producer.encodings.emplace_back();
+  layer.ssrc = ssrc_of(encoding, at);
   const json* rtx = member(encoding, "rtx");
   if (rtx == nullptr) {
     // An RTX codec without an RTX stream: retransmissions, if any, are not separate.
@@ -308,8 +309,8 @@ void read_encoding(const json& rtp_parameters, ProducerParameters& producer, boo
   }
   object_at(*rtx, at + ".rtx");
   if (!has_rtx_codec) bad(at + ".rtx", "needs an RTX codec in codecs");
-  producer.rtx_ssrc = ssrc_of(*rtx, at + ".rtx");
-  if (producer.rtx_ssrc == producer.ssrc) bad(at + ".rtx.ssrc", "must differ from ssrc");
+  layer.rtx_ssrc = ssrc_of(*rtx, at + ".rtx");
+  if (layer.rtx_ssrc == layer.ssrc) bad(at + ".rtx.ssrc", "must differ from ssrc");
 }
 
 json feedback_json(std::span<const Feedback> feedback) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "meeting/media_router.hpp"
 
@@ -39,8 +40,11 @@ const nlohmann::json& router_rtp_capabilities();
 // parameters repeat.
 struct ProducerParameters {
   MediaKind kind = MediaKind::audio;
-  std::uint32_t ssrc = 0;
-  std::uint32_t rtx_ssrc = 0;  // 0: no RTX stream
+  std::vector<EncodingSpec> encodings;  // lowest first, as ProducerSpec
+  std::string mid;                      // rtp_parameters.mid, empty if none
+  std::uint8_t mid_extension_id = 0;    // the publisher's ids, 0: not negotiated
+  std::uint8_t rid_extension_id = 0;
+  std::uint8_t repaired_rid_extension_id = 0;
   std::uint8_t payload_type = 0;
   std::uint8_t rtx_payload_type = 0;
   std::uint8_t router_payload_type = 0;

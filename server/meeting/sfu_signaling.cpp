@@ -256,11 +256,16 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
   for (const auto& other_id : caller.peer.producers) {
     if (other_id.empty()) continue;
     const auto& other = caller.media.producers.at(other_id).parameters;
-    for (const std::uint32_t ssrc : {parameters.ssrc, parameters.rtx_ssrc}) {
-      if (ssrc != 0 && (ssrc == other.ssrc || ssrc == other.rtx_ssrc)) {
-        throw RequestError(ErrorCode::bad_rtp_parameters,
-                           "rtp_parameters.encodings[0] ssrc " + std::to_string(ssrc) +
-                               " is already sent by another of your producers");
+    for (const auto& layer : parameters.encodings) {
+      for (const std::uint32_t ssrc : {layer.ssrc, layer.rtx_ssrc}) {
+        const bool taken = std::any_of(
+            other.encodings.begin(), other.encodings.end(),
+            [&](const EncodingSpec& e) { return ssrc == e.ssrc || ssrc == e.rtx_ssrc; });
+        if (ssrc != 0 && taken) {
+          throw RequestError(ErrorCode::bad_rtp_parameters,
+                             "rtp_parameters.encodings ssrc " + std::to_string(ssrc) +
+                                 " is already sent by another of your producers");
+        }
       }
     }
   }
@@ -272,8 +277,11 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
   ProducerSpec spec{.id = id,
                     .transport_id = transport_id,
                     .kind = kind,
-                    .ssrc = parameters.ssrc,
-                    .rtx_ssrc = parameters.rtx_ssrc,
+                    .encodings = parameters.encodings,
+                    .mid = parameters.mid,
+                    .mid_extension_id = parameters.mid_extension_id,
+                    .rid_extension_id = parameters.rid_extension_id,
+                    .repaired_rid_extension_id = parameters.repaired_rid_extension_id,
                     .payload_type = parameters.payload_type,
                     .rtx_payload_type = parameters.rtx_payload_type,
                     .router_payload_type = parameters.router_payload_type,

@@ -31,6 +31,14 @@ class Consumer {
   // Resuming waits for the next keyframe (video).
   void set_paused(bool paused);
 
+  // Simulcast: the highest layers this subscriber should get (clamped to what the producer has).
+  void set_preferred_layers(std::uint8_t spatial, std::uint8_t temporal) {
+    preferred_spatial_ = spatial;
+    preferred_temporal_ = temporal;
+  }
+  std::uint8_t preferred_spatial_layer() const { return preferred_spatial_; }
+  std::uint8_t preferred_temporal_layer() const { return preferred_temporal_; }
+
   // Rewrites a copy of the producer's packet (already in `out`, `len` bytes) for this
   // subscriber. False: not for this subscriber now (paused, waiting for a keyframe, stale).
   bool prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now);
@@ -63,6 +71,8 @@ class Consumer {
   WebRtcTransport& transport_;
   bool paused_;
   bool waiting_keyframe_ = true;
+  std::uint8_t preferred_spatial_ = UINT8_MAX;
+  std::uint8_t preferred_temporal_ = UINT8_MAX;
   std::optional<std::chrono::steady_clock::time_point> last_sent_at_;
   RtpRewriter rewriter_;
   std::uint16_t rtx_sequence_ = 0;

@@ -80,8 +80,10 @@ void Forwarder::add_producer(const meeting::ProducerSpec& spec) {
   if (it == links_.end() || producers_.contains(spec.id)) return;
   Link& link = it->second;
   auto producer = std::make_unique<Producer>(spec, *link.transport);
-  link.producers_by_ssrc[spec.ssrc] = producer.get();
-  if (spec.rtx_ssrc != 0) link.producers_by_ssrc[spec.rtx_ssrc] = producer.get();
+  for (const auto& layer : spec.encodings) {
+    if (layer.ssrc != 0) link.producers_by_ssrc[layer.ssrc] = producer.get();
+    if (layer.rtx_ssrc != 0) link.producers_by_ssrc[layer.rtx_ssrc] = producer.get();
+  }
   link.producer_ids.push_back(spec.id);
   producers_.emplace(spec.id, std::move(producer));
   counters_.add(counters_.producers);
@@ -143,6 +145,12 @@ void Forwarder::set_consumer_paused(const std::string& id, bool paused) {
   if (it == consumers_.end()) return;
   it->second->set_paused(paused);
   if (!paused && it->second->producer().video()) it->second->producer().want_keyframe();
+}
+
+void Forwarder::set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                              std::uint8_t temporal) {
+  const auto it = consumers_.find(id);
+  if (it != consumers_.end()) it->second->set_preferred_layers(spatial, temporal);
 }
 
 void Forwarder::request_keyframe(const std::string& consumer_id) {
@@ -223,7 +231,8 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
   counters_.add(counters_.rtp_bytes_in, data.size());
   Producer& producer = *it->second;
   // Bandwidth probes: RTX packets of padding only, nothing to forward or recover.
-  if (header->ssrc() == producer.spec().rtx_ssrc && header->payload().size() < 2) return;
+  if (header->ssrc() == producer.spec().encodings[0].rtx_ssrc && header->payload().size() < 2)
+    return;
   std::size_t len = data.size();
   bool recovered = false;
   auto packet = producer.normalise(data, len, recovered);
@@ -300,7 +309,8 @@ void Forwarder::receive_rtcp(Link& link, std::span<const std::uint8_t> data,
       // The publisher's clocks, passed on to its consumers in their SRs.
       const auto it = link.producers_by_ssrc.find(packet.ssrc());
       const auto info = packet.sender_info();
-      if (it != link.producers_by_ssrc.end() && info && packet.ssrc() == it->second->spec().ssrc) {
+      if (it != link.producers_by_ssrc.end() && info &&
+          packet.ssrc() == it->second->spec().encodings[0].ssrc) {
         it->second->on_sender_report(*info, now);
       }
     }
@@ -322,7 +332,7 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
     RtcpWriter writer(out_);
     const auto lost = producer->nacks().collect(now);
     if (!lost.empty()) {
-      writer.nack(sfu_ssrc_, producer->spec().ssrc, lost);
+      writer.nack(sfu_ssrc_, producer->spec().encodings[0].ssrc, lost);
       counters_.add(counters_.nacks_sent, lost.size());
     }
     if (producer->nacks().keyframe_needed()) producer->want_keyframe();
@@ -335,7 +345,7 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
       }
     }
     if (producer->take_keyframe_request(now)) {
-      writer.pli(sfu_ssrc_, producer->spec().ssrc);
+      writer.pli(sfu_ssrc_, producer->spec().encodings[0].ssrc);
       counters_.add(counters_.keyframe_requests);
     }
     if (writer.ok() && writer.size() > 0) transport.send_rtcp(out_, writer.size());
@@ -363,7 +373,7 @@ void Forwarder::send_receiver_report(Link& link, Clock::time_point now) {
   std::uint32_t bitrate = 0;
   for (const auto& producer_id : link.producer_ids) {
     Producer& producer = *producers_.at(producer_id);
-    const std::uint32_t ssrc = producer.spec().ssrc;
+    const std::uint32_t ssrc = producer.spec().encodings[0].ssrc;
     if (block_count < blocks.size()) {
       if (const auto block = producer.stats().report_block(ssrc, now))
         blocks[block_count++] = *block;

@@ -61,6 +61,8 @@ class Forwarder {
   void add_consumer(const meeting::ConsumerSpec& spec);
   void close_consumer(const std::string& id);
   void set_consumer_paused(const std::string& id, bool paused);
+  void set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                     std::uint8_t temporal);
   void request_keyframe(const std::string& consumer_id);
 
   // One datagram from the socket; decrypted in place.

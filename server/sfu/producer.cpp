@@ -17,10 +17,10 @@ std::optional<RtpPacket> Producer::normalise(std::span<std::uint8_t> data, std::
                                              bool& recovered) const {
   auto packet = RtpPacket::parse(data.first(len));
   if (!packet) return std::nullopt;
-  recovered = spec_.rtx_ssrc != 0 && packet->ssrc() == spec_.rtx_ssrc;
+  recovered = spec_.encodings[0].rtx_ssrc != 0 && packet->ssrc() == spec_.encodings[0].rtx_ssrc;
   if (recovered) {
     if (packet->payload_type() != spec_.rtx_payload_type) return std::nullopt;
-    const auto size = rtx_decode(data, len, spec_.payload_type, spec_.ssrc);
+    const auto size = rtx_decode(data, len, spec_.payload_type, spec_.encodings[0].ssrc);
     if (!size) return std::nullopt;
     len = *size;
     packet = RtpPacket::parse(data.first(len));

@@ -241,6 +241,15 @@ void Sfu::set_consumer_paused(const std::string& id, bool paused) {
   }
 }
 
+void Sfu::set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                        std::uint8_t temporal) {
+  if (Worker* w = worker_of(consumer_worker_, id)) {
+    w->post([id, spatial, temporal](Forwarder& f, Worker::Clock::time_point) {
+      f.set_consumer_preferred_layers(id, spatial, temporal);
+    });
+  }
+}
+
 void Sfu::request_keyframe(const std::string& consumer_id) {
   if (Worker* w = worker_of(consumer_worker_, consumer_id)) {
     w->post([consumer_id](Forwarder& f, Worker::Clock::time_point) {

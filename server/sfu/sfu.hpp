@@ -56,6 +56,8 @@ class Sfu final : public meeting::MediaRouter {
   void create_consumer(const meeting::ConsumerSpec& spec) override;
   void close_consumer(const std::string& id) override;
   void set_consumer_paused(const std::string& id, bool paused) override;
+  void set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                     std::uint8_t temporal) override;
   void request_keyframe(const std::string& consumer_id) override;
 
  private:

@@ -65,8 +65,8 @@ TEST(RouterRtpCapabilities, HeaderExtensionsHaveFixedIdsAndNeverTheUnusedOne) {
 TEST(ProducerParameters, ChromeVp8WithRtxIsMappedToTheRouter) {
   const auto p = parse_producer_parameters(MediaKind::video, chrome_vp8_parameters(1111, 2222));
   EXPECT_EQ(p.kind, MediaKind::video);
-  EXPECT_EQ(p.ssrc, 1111u);
-  EXPECT_EQ(p.rtx_ssrc, 2222u);
+  EXPECT_EQ(p.encodings.at(0).ssrc, 1111u);
+  EXPECT_EQ(p.encodings.at(0).rtx_ssrc, 2222u);
   EXPECT_EQ(p.payload_type, 96);
   EXPECT_EQ(p.rtx_payload_type, 97);
   EXPECT_EQ(p.router_payload_type, 101);
@@ -83,8 +83,8 @@ TEST(ProducerParameters, ChromeVp8WithRtxIsMappedToTheRouter) {
 
 TEST(ProducerParameters, ChromeOpusIsMappedToTheRouter) {
   const auto p = parse_producer_parameters(MediaKind::audio, chrome_opus_parameters(3333));
-  EXPECT_EQ(p.ssrc, 3333u);
-  EXPECT_EQ(p.rtx_ssrc, 0u);
+  EXPECT_EQ(p.encodings.at(0).ssrc, 3333u);
+  EXPECT_EQ(p.encodings.at(0).rtx_ssrc, 0u);
   EXPECT_EQ(p.payload_type, 111);
   EXPECT_EQ(p.rtx_payload_type, 0);
   EXPECT_EQ(p.router_payload_type, 100);
@@ -105,7 +105,7 @@ TEST(ProducerParameters, MimeTypeIsCaseInsensitiveAndRtxIsOptional) {
   parameters["encodings"][0].erase("rtx");
   const auto p = parse_producer_parameters(MediaKind::video, parameters);
   EXPECT_EQ(p.router_payload_type, 101);
-  EXPECT_EQ(p.rtx_ssrc, 0u);
+  EXPECT_EQ(p.encodings.at(0).rtx_ssrc, 0u);
   EXPECT_EQ(p.rtx_payload_type, 0);
   EXPECT_EQ(p.router_rtx_payload_type, 0);
 }
@@ -114,7 +114,7 @@ TEST(ProducerParameters, AnRtxCodecWithoutAnRtxStreamMeansNoRtx) {
   json parameters = chrome_vp8_parameters();
   parameters["encodings"][0].erase("rtx");
   const auto p = parse_producer_parameters(MediaKind::video, parameters);
-  EXPECT_EQ(p.rtx_ssrc, 0u);
+  EXPECT_EQ(p.encodings.at(0).rtx_ssrc, 0u);
   EXPECT_EQ(p.rtx_payload_type, 0);
   EXPECT_EQ(p.router_rtx_payload_type, 0);
 }

@@ -50,6 +50,11 @@ class RecordingMediaRouter final : public MediaRouter {
   void set_consumer_paused(const std::string& id, bool paused) override {
     log.push_back(std::string(paused ? "pause_consumer " : "resume_consumer ") + id);
   }
+  void set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                     std::uint8_t temporal) override {
+    log.push_back("preferred_layers " + id + " " + std::to_string(spatial) + " " +
+                  std::to_string(temporal));
+  }
   void request_keyframe(const std::string& consumer_id) override {
     log.push_back("request_keyframe " + consumer_id);
   }

@@ -223,8 +223,8 @@ TEST_F(SfuSignalingTest, ProduceCreatesAMappedProducerAndTellsTheOthers) {
   EXPECT_EQ(spec.id, id);
   EXPECT_EQ(spec.transport_id, send);
   EXPECT_EQ(spec.kind, MediaKind::video);
-  EXPECT_EQ(spec.ssrc, 1111u);
-  EXPECT_EQ(spec.rtx_ssrc, 2222u);
+  EXPECT_EQ(spec.encodings.at(0).ssrc, 1111u);
+  EXPECT_EQ(spec.encodings.at(0).rtx_ssrc, 2222u);
   EXPECT_EQ(spec.payload_type, 96);
   EXPECT_EQ(spec.rtx_payload_type, 97);
   EXPECT_EQ(spec.router_payload_type, 101);
@@ -257,8 +257,8 @@ TEST_F(SfuSignalingTest, ProduceOpusPaused) {
   const ProducerSpec& spec = router.producers[0];
   EXPECT_TRUE(spec.paused);
   EXPECT_EQ(spec.kind, MediaKind::audio);
-  EXPECT_EQ(spec.ssrc, 77u);
-  EXPECT_EQ(spec.rtx_ssrc, 0u);
+  EXPECT_EQ(spec.encodings.at(0).ssrc, 77u);
+  EXPECT_EQ(spec.encodings.at(0).rtx_ssrc, 0u);
   EXPECT_EQ(spec.payload_type, 111);
   EXPECT_EQ(spec.router_payload_type, 100);
   EXPECT_EQ(spec.router_rtx_payload_type, 0);

@@ -106,8 +106,7 @@ class ForwarderTest : public ::testing::Test, public DatagramSender {
     p.id = "P1";
     p.transport_id = transport;
     p.kind = meeting::MediaKind::video;
-    p.ssrc = 1111;
-    p.rtx_ssrc = 1112;
+    p.encodings = {{.ssrc = 1111, .rtx_ssrc = 1112, .temporal_layers = 1, .rid = {}}};
     p.payload_type = 96;
     p.rtx_payload_type = 97;
     p.router_payload_type = 101;
@@ -495,7 +494,7 @@ TEST_F(ForwarderTest, SpeechIsMeasuredPerMicrophoneAndAPausedOneReadsSilent) {
   mic.id = "M1";
   mic.transport_id = "A";
   mic.kind = meeting::MediaKind::audio;
-  mic.ssrc = 3333;
+  mic.encodings = {{.ssrc = 3333, .rtx_ssrc = 0, .temporal_layers = 1, .rid = {}}};
   mic.payload_type = 111;
   mic.router_payload_type = 100;
   mic.clock_rate = 48000;

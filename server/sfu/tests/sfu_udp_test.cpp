@@ -104,7 +104,7 @@ TEST(SfuOverUdp, APublishedStreamReachesASubscriberThroughTheWorkerThread) {
   p.id = "P";
   p.transport_id = "A";
   p.kind = meeting::MediaKind::audio;
-  p.ssrc = 5;
+  p.encodings = {{.ssrc = 5, .rtx_ssrc = 0, .temporal_layers = 1, .rid = {}}};
   p.payload_type = 111;
   p.router_payload_type = 100;
   p.clock_rate = 48000;
