@@ -10,26 +10,77 @@ namespace confab::sfu {
 
 Consumer::Consumer(const meeting::ConsumerSpec& spec, Producer& producer,
                    WebRtcTransport& transport)
-    : spec_(spec),
-      producer_(producer),
-      transport_(transport),
-      paused_(spec.paused),
-      waiting_keyframe_(producer.video()) {}
+    : spec_(spec), producer_(producer), transport_(transport), paused_(spec.paused) {
+  target_layer_ = preferred_spatial_layer();
+  target_temporal_ = preferred_temporal_layer();
+}
 
 void Consumer::set_paused(bool paused) {
   if (paused_ == paused) return;
   paused_ = paused;
-  if (!paused) waiting_keyframe_ = producer_.video();
+  if (!paused) current_layer_.reset();
 }
 
-bool Consumer::prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now) {
+std::uint8_t Consumer::preferred_spatial_layer() const {
+  const auto top = static_cast<std::uint8_t>(producer_.layer_count() - 1);
+  return std::min(preferred_spatial_, top);
+}
+
+std::uint8_t Consumer::preferred_temporal_layer() const {
+  std::uint8_t top = 0;
+  for (std::size_t i = 0; i < producer_.layer_count(); ++i) {
+    top = std::max<std::uint8_t>(top, producer_.layer(i).encoding.temporal_layers - 1);
+  }
+  return std::min(preferred_temporal_, top);
+}
+
+bool Consumer::update_target(std::chrono::steady_clock::time_point now) {
+  const std::size_t wanted = std::min(preferred_spatial_layer(), bandwidth_spatial_);
+  target_temporal_ = std::min(preferred_temporal_layer(), bandwidth_temporal_);
+  // The wanted layer or the nearest below it the publisher sends; failing that, the lowest one
+  // above it that is sent (a publisher that turned its small layers off).
+  std::optional<std::size_t> chosen;
+  for (std::size_t i = 0; i <= wanted; ++i) {
+    if (producer_.layer_active(i, now)) chosen = i;
+  }
+  for (std::size_t i = wanted + 1; !chosen && i < producer_.layer_count(); ++i) {
+    if (producer_.layer_active(i, now)) chosen = i;
+  }
+  // Nothing sent at all: keep the choice (the first packets decide).
+  if (chosen) target_layer_ = *chosen;
+  else if (!current_layer_) target_layer_ = wanted;
+  return awaiting_keyframe();
+}
+
+bool Consumer::prepare(RtpPacket& out, std::size_t layer, bool keyframe, const Vp8Descriptor* vp8,
+                       std::chrono::steady_clock::time_point now) {
   if (paused_) return false;
-  if (waiting_keyframe_) {
-    if (producer_.video() && !keyframe) return false;
-    waiting_keyframe_ = false;
+  if (current_layer_ != layer) {
+    // Start, or switch layers, only on a keyframe of the layer we want.
+    if (layer != target_layer_ || (producer_.video() && !keyframe)) return false;
     // The receiver's clock moved on while nothing was sent: so does the timestamp.
     if (last_sent_at_) {
       rewriter_.resync(RtpRewriter::ts_gap_for(now - *last_sent_at_, producer_.spec().clock_rate));
+    }
+    current_layer_ = layer;
+    current_temporal_ = target_temporal_;
+    vp8_.switch_source();
+  }
+  if (vp8 != nullptr && vp8->tid) {
+    // Temporal layers change only where a picture starts: down at once, up where the picture can
+    // be decoded from TL0 alone (TL0 itself, or a layer sync picture).
+    if (vp8->start_of_partition && vp8->partition_id == 0) {
+      if (target_temporal_ < current_temporal_) {
+        current_temporal_ = target_temporal_;
+      } else if (target_temporal_ > current_temporal_ && *vp8->tid <= target_temporal_ &&
+                 (*vp8->tid == 0 || vp8->layer_sync)) {
+        current_temporal_ = target_temporal_;
+      }
+    }
+    if (*vp8->tid > current_temporal_) {
+      rewriter_.drop(out.sequence());
+      vp8_.drop(*vp8);
+      return false;
     }
   }
   last_sent_at_ = now;
@@ -38,6 +89,7 @@ bool Consumer::prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock:
   out.set_ssrc(spec_.ssrc);
   out.set_sequence(mapped->seq);
   out.set_timestamp(mapped->ts);
+  if (vp8 != nullptr) vp8_.forward(out.mutable_payload(), *vp8);
   return true;
 }
 
@@ -55,6 +107,11 @@ bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_
   const auto offset = rewriter_.timestamp_offset();
   if (!offset) return false;
   packet->set_timestamp(packet->timestamp() + *offset);
+  if (producer_.video()) {
+    if (const auto vp8 = Vp8Descriptor::parse(packet->payload())) {
+      vp8_.rewrite_again(packet->mutable_payload(), *vp8);
+    }
+  }
   if (!uses_rtx()) return true;
   const auto size =
       rtx_encode(buffer, len, spec_.rtx_payload_type, spec_.rtx_ssrc, rtx_sequence_++);
@@ -63,13 +120,16 @@ bool Consumer::prepare_retransmission(std::span<std::uint8_t> buffer, std::size_
   return true;
 }
 
-void Consumer::on_sent(std::size_t payload_bytes) {
+void Consumer::on_sent(std::size_t payload_bytes, std::size_t packet_bytes,
+                       std::chrono::steady_clock::time_point now) {
+  sent_.add(packet_bytes, 0, now);
   ++packets_sent_;
   octets_sent_ += static_cast<std::uint32_t>(payload_bytes);
 }
 
 std::optional<SenderInfo> Consumer::sender_report(std::chrono::steady_clock::time_point now) {
-  const auto& clock = producer_.sender_clock();
+  if (!current_layer_) return std::nullopt;
+  const auto& clock = producer_.layer(*current_layer_).sender_clock;
   const auto offset = rewriter_.timestamp_offset();
   if (!clock || !offset) return std::nullopt;
   const auto elapsed = std::max(now - clock->arrival, std::chrono::steady_clock::duration::zero());

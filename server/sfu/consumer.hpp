@@ -1,7 +1,8 @@
 #pragma once
 // A producer's stream as one subscriber receives it: its own SSRC, continuous sequence numbers
-// and timestamps (across pauses), video starting on a keyframe, and the subscriber's NACKs
-// answered from the producer's buffer.
+// and timestamps (across pauses and simulcast switches), video starting on a keyframe, one
+// simulcast layer and the temporal layers its tile and bandwidth call for, and the subscriber's
+// NACKs answered from the producer's buffer.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -9,9 +10,11 @@
 #include <span>
 
 #include "meeting/media_router.hpp"
+#include "sfu/bitrate_meter.hpp"
 #include "sfu/rtcp.hpp"
 #include "sfu/rtp_packet.hpp"
 #include "sfu/rtp_rewriter.hpp"
+#include "sfu/vp8_picture_rewriter.hpp"
 
 namespace confab::sfu {
 
@@ -26,22 +29,42 @@ class Consumer {
   Producer& producer() { return producer_; }
   WebRtcTransport& transport() { return transport_; }
   bool paused() const { return paused_; }
-  // Running but still waiting for the keyframe its video must start with.
-  bool awaiting_keyframe() const { return !paused_ && waiting_keyframe_; }
   // Resuming waits for the next keyframe (video).
   void set_paused(bool paused);
 
-  // Simulcast: the highest layers this subscriber should get (clamped to what the producer has).
+  // ---- layers (simulcast: which encoding; VP8 temporal layers: which pictures) ----
+  // The highest layers this subscriber should get (its tile), clamped to what the producer has.
   void set_preferred_layers(std::uint8_t spatial, std::uint8_t temporal) {
     preferred_spatial_ = spatial;
     preferred_temporal_ = temporal;
   }
-  std::uint8_t preferred_spatial_layer() const { return preferred_spatial_; }
-  std::uint8_t preferred_temporal_layer() const { return preferred_temporal_; }
+  std::uint8_t preferred_spatial_layer() const;
+  std::uint8_t preferred_temporal_layer() const;
+  // What the subscriber's bandwidth allows (the downlink allocation); at most the preference.
+  void set_bandwidth_layers(std::uint8_t spatial, std::uint8_t temporal) {
+    bandwidth_spatial_ = spatial;
+    bandwidth_temporal_ = temporal;
+  }
+  // Picks the spatial layer to forward from preference, bandwidth and the layers the publisher
+  // sends now. True if that needs a keyframe of a layer not being forwarded yet.
+  bool update_target(std::chrono::steady_clock::time_point now);
+  std::size_t target_layer() const { return target_layer_; }
+  std::uint8_t target_temporal_layer() const { return target_temporal_; }
+  // The layer being forwarded; nothing while waiting for the keyframe to start with.
+  std::optional<std::size_t> current_layer() const { return current_layer_; }
+  std::uint8_t current_temporal_layer() const { return current_temporal_; }
+  // Running but waiting for a keyframe: to start, or to switch to the target layer.
+  bool awaiting_keyframe() const {
+    return !paused_ && (!current_layer_ || *current_layer_ != target_layer_);
+  }
+  // The layer a keyframe request of this subscriber (PLI, FIR) is for.
+  std::size_t keyframe_layer() const { return current_layer_.value_or(target_layer_); }
 
-  // Rewrites a copy of the producer's packet (already in `out`, `len` bytes) for this
-  // subscriber. False: not for this subscriber now (paused, waiting for a keyframe, stale).
-  bool prepare(RtpPacket& out, bool keyframe, std::chrono::steady_clock::time_point now);
+  // Rewrites a copy of the producer's packet of layer `layer` (already in `out`) for this
+  // subscriber; `vp8` is its parsed payload descriptor (video). False: not for this subscriber
+  // now (paused, another layer, waiting for a keyframe, a temporal layer above its own, stale).
+  bool prepare(RtpPacket& out, std::size_t layer, bool keyframe, const Vp8Descriptor* vp8,
+               std::chrono::steady_clock::time_point now);
 
   // The producer's sequence number behind one this subscriber received, for its NACKs (the
   // rewriter's reverse mapping: packets since the latest pause or keyframe start).
@@ -54,7 +77,12 @@ class Consumer {
   bool uses_rtx() const { return spec_.rtx_ssrc != 0 && spec_.rtx_payload_type != 0; }
 
   // A forwarded packet went out (retransmissions are not counted): for the SR's counts.
-  void on_sent(std::size_t payload_bytes);
+  void on_sent(std::size_t payload_bytes, std::size_t packet_bytes,
+               std::chrono::steady_clock::time_point now);
+  // What went out over the last second, bits/s.
+  std::uint32_t sent_bitrate(std::chrono::steady_clock::time_point now) {
+    return sent_.bitrate(BitrateMeter::kTemporalLayers - 1, now);
+  }
   // The sender report for now: the publisher's latest SR moved on by the time since it came,
   // its RTP timestamp translated into ours, and what we sent. Nothing before the publisher's
   // first SR or our first packet (a receiver cannot use a guess for lip sync, and a wrong
@@ -70,9 +98,16 @@ class Consumer {
   Producer& producer_;
   WebRtcTransport& transport_;
   bool paused_;
-  bool waiting_keyframe_ = true;
   std::uint8_t preferred_spatial_ = UINT8_MAX;
   std::uint8_t preferred_temporal_ = UINT8_MAX;
+  std::uint8_t bandwidth_spatial_ = UINT8_MAX;
+  std::uint8_t bandwidth_temporal_ = UINT8_MAX;
+  std::size_t target_layer_ = 0;
+  std::uint8_t target_temporal_ = UINT8_MAX;
+  std::optional<std::size_t> current_layer_;
+  std::uint8_t current_temporal_ = UINT8_MAX;
+  Vp8PictureRewriter vp8_;
+  BitrateMeter sent_;
   std::optional<std::chrono::steady_clock::time_point> last_sent_at_;
   RtpRewriter rewriter_;
   std::uint16_t rtx_sequence_ = 0;

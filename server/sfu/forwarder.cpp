@@ -80,9 +80,10 @@ void Forwarder::add_producer(const meeting::ProducerSpec& spec) {
   if (it == links_.end() || producers_.contains(spec.id)) return;
   Link& link = it->second;
   auto producer = std::make_unique<Producer>(spec, *link.transport);
-  for (const auto& layer : spec.encodings) {
-    if (layer.ssrc != 0) link.producers_by_ssrc[layer.ssrc] = producer.get();
-    if (layer.rtx_ssrc != 0) link.producers_by_ssrc[layer.rtx_ssrc] = producer.get();
+  for (std::size_t i = 0; i < spec.encodings.size(); ++i) {
+    const auto& layer = spec.encodings[i];
+    if (layer.ssrc != 0) link.producers_by_ssrc[layer.ssrc] = {producer.get(), i};
+    if (layer.rtx_ssrc != 0) link.producers_by_ssrc[layer.rtx_ssrc] = {producer.get(), i};
   }
   link.producer_ids.push_back(spec.id);
   producers_.emplace(spec.id, std::move(producer));
@@ -97,7 +98,8 @@ void Forwarder::close_producer(const std::string& id) {
   for (Consumer* consumer : producer.consumers()) consumer_ids.push_back(consumer->spec().id);
   for (const auto& consumer : consumer_ids) close_consumer(consumer);
   Link& link = links_.at(producer.spec().transport_id);
-  std::erase_if(link.producers_by_ssrc, [&](const auto& e) { return e.second == &producer; });
+  std::erase_if(link.producers_by_ssrc,
+                [&](const auto& e) { return e.second.producer == &producer; });
   std::erase(link.producer_ids, id);
   producers_.erase(it);
   counters_.sub(counters_.producers);
@@ -123,8 +125,9 @@ void Forwarder::add_consumer(const meeting::ConsumerSpec& spec) {
   link.consumers_by_ssrc[spec.ssrc] = consumer.get();
   if (spec.rtx_ssrc != 0) link.consumers_by_ssrc[spec.rtx_ssrc] = consumer.get();
   link.consumer_ids.push_back(spec.id);
-  if (!spec.paused && producer.video()) producer.want_keyframe();
+  Consumer& added = *consumer;
   consumers_.emplace(spec.id, std::move(consumer));
+  retarget(added, last_tick_, true);
   counters_.add(counters_.consumers);
 }
 
@@ -144,19 +147,30 @@ void Forwarder::set_consumer_paused(const std::string& id, bool paused) {
   const auto it = consumers_.find(id);
   if (it == consumers_.end()) return;
   it->second->set_paused(paused);
-  if (!paused && it->second->producer().video()) it->second->producer().want_keyframe();
+  retarget(*it->second, last_tick_, true);
+}
+
+void Forwarder::retarget(Consumer& consumer, Clock::time_point now, bool starting) {
+  if (!consumer.producer().video()) return;
+  const std::size_t before = consumer.target_layer();
+  // Asked for once here; the NACK timer asks again while the keyframe does not come.
+  if (consumer.update_target(now) && (starting || consumer.target_layer() != before)) {
+    consumer.producer().want_keyframe(consumer.target_layer());
+  }
 }
 
 void Forwarder::set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
                                               std::uint8_t temporal) {
   const auto it = consumers_.find(id);
-  if (it != consumers_.end()) it->second->set_preferred_layers(spatial, temporal);
+  if (it == consumers_.end()) return;
+  it->second->set_preferred_layers(spatial, temporal);
+  retarget(*it->second, last_tick_);
 }
 
 void Forwarder::request_keyframe(const std::string& consumer_id) {
   const auto it = consumers_.find(consumer_id);
   if (it != consumers_.end() && it->second->producer().video()) {
-    it->second->producer().want_keyframe();
+    it->second->producer().want_keyframe(it->second->keyframe_layer());
   }
 }
 
@@ -223,19 +237,22 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
     return;
   }
   const auto it = link.producers_by_ssrc.find(header->ssrc());
-  if (it == link.producers_by_ssrc.end()) {
+  const StreamRef* stream = it != link.producers_by_ssrc.end() ? &it->second : nullptr;
+  if (stream == nullptr) stream = learn_stream(link, *header);
+  if (stream == nullptr) {
     counters_.drop(DropReason::unknown_ssrc);
     return;
   }
   counters_.add(counters_.rtp_packets_in);
   counters_.add(counters_.rtp_bytes_in, data.size());
-  Producer& producer = *it->second;
+  Producer& producer = *stream->producer;
+  const std::size_t index = stream->layer;
+  Producer::Layer& layer = producer.layer(index);
   // Bandwidth probes: RTX packets of padding only, nothing to forward or recover.
-  if (header->ssrc() == producer.spec().encodings[0].rtx_ssrc && header->payload().size() < 2)
-    return;
+  if (header->ssrc() == layer.encoding.rtx_ssrc && header->payload().size() < 2) return;
   std::size_t len = data.size();
   bool recovered = false;
-  auto packet = producer.normalise(data, len, recovered);
+  auto packet = producer.normalise(index, data, len, recovered);
   if (!packet) {
     counters_.drop(DropReason::malformed);
     return;
@@ -245,30 +262,70 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
       producer.level_meter().add(level->second);
     }
   }
-  const bool keyframe = producer.video() && vp8_is_keyframe(packet->payload());
-  producer.nacks().on_packet(packet->sequence(), now, keyframe);
-  producer.stats().on_packet(packet->sequence(), packet->timestamp(), now);
-  producer.buffer().store(packet->sequence(), data.first(len), now);
+  std::optional<Vp8Descriptor> vp8;
+  if (producer.video()) vp8 = Vp8Descriptor::parse(packet->payload());
+  const bool keyframe = vp8 && vp8->keyframe;
+  layer.nacks.on_packet(packet->sequence(), now, keyframe);
+  layer.stats.on_packet(packet->sequence(), packet->timestamp(), now);
+  layer.buffer.store(packet->sequence(), data.first(len), now);
+  layer.bitrate.add(len, vp8 && vp8->tid ? *vp8->tid : 0, now);
+  const bool was_active = producer.layer_active(index, now);
+  layer.last_packet = now;
   if (producer.paused()) return;
-  forward(producer, data.first(len), keyframe, now);
+  // A layer the publisher turned (back) on may be what some consumers wait for.
+  if (!was_active && producer.simulcast()) {
+    for (Consumer* consumer : producer.consumers()) retarget(*consumer, now);
+  }
+  forward(producer, index, data.first(len), keyframe, vp8 ? &*vp8 : nullptr, now);
 }
 
-void Forwarder::forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe,
-                        Clock::time_point now) {
+const Forwarder::StreamRef* Forwarder::learn_stream(Link& link, const RtpPacket& packet) {
+  const auto text = [](std::span<const std::uint8_t> bytes) {
+    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  };
+  for (const auto& producer_id : link.producer_ids) {
+    Producer& producer = *producers_.at(producer_id);
+    const auto& spec = producer.spec();
+    if (spec.rid_extension_id == 0 || !producer.has_unlearnt_layers()) continue;
+    if (spec.mid_extension_id != 0 && !spec.mid.empty()) {
+      const auto mid = packet.extension(spec.mid_extension_id);
+      if (mid && text(*mid) != spec.mid) continue;
+    }
+    bool rtx = false;
+    auto rid = packet.extension(spec.rid_extension_id);
+    if (!rid && spec.repaired_rid_extension_id != 0) {
+      rid = packet.extension(spec.repaired_rid_extension_id);
+      rtx = true;
+    }
+    if (!rid) continue;
+    if (const auto index = producer.learn_ssrc(text(*rid), packet.ssrc(), rtx)) {
+      return &(link.producers_by_ssrc[packet.ssrc()] = StreamRef{&producer, *index});
+    }
+  }
+  return nullptr;
+}
+
+void Forwarder::forward(Producer& producer, std::size_t layer,
+                        std::span<const std::uint8_t> packet, bool keyframe,
+                        const Vp8Descriptor* vp8, Clock::time_point now) {
   for (Consumer* consumer : producer.consumers()) {
     if (consumer->paused() || !consumer->transport().connected()) continue;
     std::memcpy(out_.data(), packet.data(), packet.size());
     auto copy = RtpPacket::parse(std::span(out_).first(packet.size()));
-    if (!copy || !consumer->prepare(*copy, keyframe, now)) continue;
+    if (!copy || !consumer->prepare(*copy, layer, keyframe, vp8, now)) continue;
     const std::size_t payload = copy->payload().size();
-    if (consumer->transport().send_rtp(out_, packet.size())) consumer->on_sent(payload);
+    if (consumer->transport().send_rtp(out_, packet.size())) {
+      consumer->on_sent(payload, packet.size(), now);
+    }
   }
 }
 
 void Forwarder::retransmit(Consumer& consumer, std::uint16_t sent_sequence, Clock::time_point now) {
   const auto source = consumer.source_sequence(sent_sequence);
   if (!source) return;
-  const auto stored = consumer.producer().buffer().get(*source, now);
+  const auto layer = consumer.current_layer();
+  if (!layer) return;
+  const auto stored = consumer.producer().layer(*layer).buffer.get(*source, now);
   if (!stored) return;
   std::memcpy(out_.data(), stored->data(), stored->size());
   std::size_t len = stored->size();
@@ -293,25 +350,32 @@ void Forwarder::receive_rtcp(Link& link, std::span<const std::uint8_t> data,
       });
     } else if (packet.is_pli()) {
       const auto it = link.consumers_by_ssrc.find(packet.media_ssrc());
-      if (it != link.consumers_by_ssrc.end()) it->second->producer().want_keyframe();
+      if (it != link.consumers_by_ssrc.end()) {
+        it->second->producer().want_keyframe(it->second->keyframe_layer());
+      }
     } else if (packet.is_fir()) {
       for (std::size_t i = 0; i < packet.fir_entry_count(); ++i) {
         const auto it = link.consumers_by_ssrc.find(packet.fir_entry(i).ssrc);
-        if (it != link.consumers_by_ssrc.end()) it->second->producer().want_keyframe();
+        if (it != link.consumers_by_ssrc.end()) {
+          it->second->producer().want_keyframe(it->second->keyframe_layer());
+        }
       }
     } else if (packet.is_remb()) {
       if (const auto bitrate = packet.remb_bitrate()) {
-        link.transport->set_receive_bitrate(
-            static_cast<std::uint32_t>(std::min<std::uint64_t>(*bitrate, UINT32_MAX)));
+        const auto bps = static_cast<std::uint32_t>(std::min<std::uint64_t>(*bitrate, UINT32_MAX));
+        link.transport->set_receive_bitrate(bps);
+        link.downlink.on_remb(bps, now);
       }
     }
     if (packet.is_sender_report()) {
       // The publisher's clocks, passed on to its consumers in their SRs.
       const auto it = link.producers_by_ssrc.find(packet.ssrc());
       const auto info = packet.sender_info();
-      if (it != link.producers_by_ssrc.end() && info &&
-          packet.ssrc() == it->second->spec().encodings[0].ssrc) {
-        it->second->on_sender_report(*info, now);
+      if (it != link.producers_by_ssrc.end() && info) {
+        const StreamRef& stream = it->second;
+        if (packet.ssrc() == stream.producer->layer(stream.layer).encoding.ssrc) {
+          stream.producer->on_sender_report(stream.layer, *info, now);
+        }
       }
     }
     // A subscriber's reports on our streams: the round-trip time.
@@ -319,6 +383,7 @@ void Forwarder::receive_rtcp(Link& link, std::span<const std::uint8_t> data,
       const ReportBlock block = packet.report_block(i);
       const auto it = link.consumers_by_ssrc.find(block.ssrc);
       if (it == link.consumers_by_ssrc.end() || block.ssrc != it->second->spec().ssrc) continue;
+      if (it->second->producer().video()) link.downlink.on_loss(block.fraction_lost);
       if (const auto rtt = it->second->on_report_block(block, now)) link.transport->set_rtt(*rtt);
     }
   }
@@ -329,24 +394,27 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
   for (auto& [id, producer] : producers_) {
     WebRtcTransport& transport = producer->transport();
     if (!transport.connected()) continue;
-    RtcpWriter writer(out_);
-    const auto lost = producer->nacks().collect(now);
-    if (!lost.empty()) {
-      writer.nack(sfu_ssrc_, producer->spec().encodings[0].ssrc, lost);
-      counters_.add(counters_.nacks_sent, lost.size());
-    }
-    if (producer->nacks().keyframe_needed()) producer->want_keyframe();
     // A request can be lost or ignored, and a subscriber that got nothing yet never asks
-    // itself: ask again (rate-limited) while any consumer still waits for its first keyframe.
+    // itself: ask again (rate-limited) while a consumer still waits for a keyframe.
     for (Consumer* consumer : producer->consumers()) {
       if (consumer->awaiting_keyframe() && consumer->transport().connected()) {
-        producer->want_keyframe();
-        break;
+        producer->want_keyframe(consumer->target_layer());
       }
     }
-    if (producer->take_keyframe_request(now)) {
-      writer.pli(sfu_ssrc_, producer->spec().encodings[0].ssrc);
-      counters_.add(counters_.keyframe_requests);
+    RtcpWriter writer(out_);
+    for (std::size_t i = 0; i < producer->layer_count(); ++i) {
+      Producer::Layer& layer = producer->layer(i);
+      if (layer.encoding.ssrc == 0) continue;  // not learnt yet
+      const auto lost = layer.nacks.collect(now);
+      if (!lost.empty()) {
+        writer.nack(sfu_ssrc_, layer.encoding.ssrc, lost);
+        counters_.add(counters_.nacks_sent, lost.size());
+      }
+      if (layer.nacks.keyframe_needed()) producer->want_keyframe(i);
+      if (producer->take_keyframe_request(i, now)) {
+        writer.pli(sfu_ssrc_, layer.encoding.ssrc);
+        counters_.add(counters_.keyframe_requests);
+      }
     }
     if (writer.ok() && writer.size() > 0) transport.send_rtcp(out_, writer.size());
   }
@@ -371,15 +439,20 @@ void Forwarder::send_receiver_report(Link& link, Clock::time_point now) {
   std::array<std::uint32_t, 8> video_ssrcs{};
   std::size_t video_count = 0;
   std::uint32_t bitrate = 0;
+  bool simulcast = false;
   for (const auto& producer_id : link.producer_ids) {
     Producer& producer = *producers_.at(producer_id);
-    const std::uint32_t ssrc = producer.spec().encodings[0].ssrc;
-    if (block_count < blocks.size()) {
-      if (const auto block = producer.stats().report_block(ssrc, now))
-        blocks[block_count++] = *block;
+    for (std::size_t i = 0; i < producer.layer_count(); ++i) {
+      Producer::Layer& layer = producer.layer(i);
+      const std::uint32_t ssrc = layer.encoding.ssrc;
+      if (ssrc == 0) continue;
+      if (block_count < blocks.size()) {
+        if (const auto block = layer.stats.report_block(ssrc, now)) blocks[block_count++] = *block;
+      }
+      if (producer.video() && video_count < video_ssrcs.size()) video_ssrcs[video_count++] = ssrc;
     }
-    if (!producer.video() || video_count == video_ssrcs.size()) continue;
-    video_ssrcs[video_count++] = ssrc;
+    if (!producer.video()) continue;
+    simulcast = simulcast || producer.simulcast();
     for (Consumer* consumer : producer.consumers()) {
       const std::uint32_t reported = consumer->transport().receive_bitrate();
       if (reported != 0 && (bitrate == 0 || reported < bitrate)) bitrate = reported;
@@ -390,6 +463,7 @@ void Forwarder::send_receiver_report(Link& link, Clock::time_point now) {
   if (video_count > 0) {
     if (bitrate == 0) bitrate = kDefaultPublisherBitrate;
     bitrate = std::max(bitrate, kMinPublisherBitrate);
+    if (simulcast) bitrate = kSimulcastPublisherBitrate;
     writer.remb(sfu_ssrc_, bitrate, std::span(video_ssrcs).first(video_count));
   }
   if (writer.ok()) link.transport->send_rtcp(out_, writer.size());
@@ -424,7 +498,44 @@ void Forwarder::report_audio_levels() {
   if (!levels.empty()) levels_(std::move(levels));
 }
 
+// Every subscriber's bandwidth shared out between the video it receives; consumers whose layer
+// changes ask for the keyframe they need.
+void Forwarder::allocate_downlinks(Clock::time_point now) {
+  std::vector<DownlinkStream> streams;
+  std::vector<Consumer*> videos;
+  for (auto& [id, link] : links_) {
+    streams.clear();
+    videos.clear();
+    std::uint32_t sending = 0;
+    for (const auto& consumer_id : link.consumer_ids) {
+      Consumer& consumer = *consumers_.at(consumer_id);
+      if (!consumer.producer().video() || consumer.paused()) continue;
+      sending += consumer.sent_bitrate(now);
+      Producer& producer = consumer.producer();
+      DownlinkStream& stream = streams.emplace_back();
+      stream.spatial_layers = std::min(producer.layer_count(), DownlinkStream::kLayers);
+      stream.preferred_spatial = consumer.preferred_spatial_layer();
+      stream.preferred_temporal = consumer.preferred_temporal_layer();
+      for (std::size_t l = 0; l < stream.spatial_layers; ++l) {
+        if (!producer.layer_active(l, now)) continue;
+        for (std::size_t t = 0; t < DownlinkStream::kLayers; ++t) {
+          stream.bitrate[l][t] =
+              producer.layer(l).bitrate.bitrate(static_cast<std::uint8_t>(t), now);
+        }
+      }
+      videos.push_back(&consumer);
+    }
+    if (videos.empty()) continue;
+    allocate_downlink(streams, link.downlink.update(sending, now));
+    for (std::size_t i = 0; i < videos.size(); ++i) {
+      videos[i]->set_bandwidth_layers(streams[i].spatial, streams[i].temporal);
+      retarget(*videos[i], now);
+    }
+  }
+}
+
 void Forwarder::tick(Clock::time_point now) {
+  last_tick_ = now;
   for (auto& [id, link] : links_) link.transport->tick(now);
   reap();
   if (now >= next_nack_) {
@@ -434,6 +545,10 @@ void Forwarder::tick(Clock::time_point now) {
   if (now >= next_report_) {
     next_report_ = now + kReportInterval;
     send_reports(now);
+  }
+  if (now >= next_allocation_) {
+    next_allocation_ = now + kAllocationInterval;
+    allocate_downlinks(now);
   }
   if (levels_ && now >= next_levels_) {
     next_levels_ = now + kAudioLevelInterval;

@@ -17,10 +17,12 @@
 #include "meeting/media_router.hpp"
 #include "sfu/consumer.hpp"
 #include "sfu/datagram_sender.hpp"
+#include "sfu/downlink_allocation.hpp"
 #include "sfu/dtls_context.hpp"
 #include "sfu/producer.hpp"
 #include "sfu/sfu_counters.hpp"
 #include "sfu/srtp_session.hpp"
+#include "sfu/vp8.hpp"
 #include "sfu/webrtc_transport.hpp"
 
 namespace confab::sfu {
@@ -31,9 +33,13 @@ class Forwarder {
   static constexpr auto kNackInterval = std::chrono::milliseconds(20);
   static constexpr auto kReportInterval = std::chrono::seconds(1);
   static constexpr auto kAudioLevelInterval = std::chrono::milliseconds(250);
+  // How often each subscriber's bandwidth is shared out again between its video streams.
+  static constexpr auto kAllocationInterval = std::chrono::milliseconds(500);
   // What a publisher may send when its subscribers report nothing (REMB), and the floor.
   static constexpr std::uint32_t kDefaultPublisherBitrate = 1'500'000;
   static constexpr std::uint32_t kMinPublisherBitrate = 100'000;
+  // A simulcast publisher is not held to its weakest subscriber (that one gets a small layer).
+  static constexpr std::uint32_t kSimulcastPublisherBitrate = 2'500'000;
 
   // Called when a transport died on its own (consent, DTLS); it is already gone.
   using ClosedHook = std::function<void(const std::string& transport_id, std::string_view reason)>;
@@ -78,12 +84,17 @@ class Forwarder {
   }
 
  private:
+  struct StreamRef {  // an SSRC a publisher sends: one layer of a producer
+    Producer* producer = nullptr;
+    std::size_t layer = 0;
+  };
   struct Link {  // a transport and what travels on it
     std::unique_ptr<WebRtcTransport> transport;
-    std::unordered_map<std::uint32_t, Producer*> producers_by_ssrc;  // media and RTX ssrc
+    std::unordered_map<std::uint32_t, StreamRef> producers_by_ssrc;  // media and RTX ssrc
     std::unordered_map<std::uint32_t, Consumer*> consumers_by_ssrc;
     std::vector<std::string> producer_ids;
     std::vector<std::string> consumer_ids;
+    DownlinkEstimate downlink;  // as a subscriber
   };
 
   Link* link_for(const TransportAddress& from);
@@ -91,8 +102,13 @@ class Forwarder {
                     Clock::time_point now);
   void receive_rtp(Link& link, std::span<std::uint8_t> packet, Clock::time_point now);
   void receive_rtcp(Link& link, std::span<const std::uint8_t> packet, Clock::time_point now);
-  void forward(Producer& producer, std::span<const std::uint8_t> packet, bool keyframe,
-               Clock::time_point now);
+  // RID-based simulcast: an unknown SSRC whose rid (or repaired rid) names a layer.
+  const StreamRef* learn_stream(Link& link, const RtpPacket& packet);
+  void forward(Producer& producer, std::size_t layer, std::span<const std::uint8_t> packet,
+               bool keyframe, const Vp8Descriptor* vp8, Clock::time_point now);
+  // A consumer's target layer may have moved: ask for the keyframe it needs.
+  void retarget(Consumer& consumer, Clock::time_point now, bool starting = false);
+  void allocate_downlinks(Clock::time_point now);
   void retransmit(Consumer& consumer, std::uint16_t sent_sequence, Clock::time_point now);
   void send_nacks_and_keyframe_requests(Clock::time_point now);
   void send_reports(Clock::time_point now);
@@ -117,6 +133,8 @@ class Forwarder {
   Clock::time_point next_nack_{};
   Clock::time_point next_report_{};
   Clock::time_point next_levels_{};
+  Clock::time_point next_allocation_{};
+  Clock::time_point last_tick_{};
   std::uint32_t sfu_ssrc_ = 1;  // the sender SSRC of our RTCP
   // One outgoing packet at a time: forwarded RTP, retransmissions, our RTCP.
   std::array<std::uint8_t, 1500 + kSrtpMaxTrailer + 2> out_{};

@@ -1,7 +1,8 @@
 #pragma once
 // A stream a client publishes: its packets are normalised to the router's payload types and
 // header-extension ids, kept for retransmission, their losses NACKed, and fanned out to the
-// consumers.
+// consumers. With simulcast it has several layers (encodings), each an RTP stream of its own
+// with its own SSRC, buffer, losses, clocks and keyframes; a consumer receives one of them.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "meeting/media_router.hpp"
 #include "sfu/audio_level_meter.hpp"
+#include "sfu/bitrate_meter.hpp"
 #include "sfu/nack_generator.hpp"
 #include "sfu/receive_stats.hpp"
 #include "sfu/retransmission_buffer.hpp"
@@ -25,42 +27,67 @@ class Producer {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr auto kKeyframeInterval = std::chrono::milliseconds(500);
+  // A layer that sent nothing for this long is off (the publisher stopped encoding it).
+  static constexpr auto kLayerTimeout = std::chrono::milliseconds(1500);
+
+  // The publisher's latest sender report on one layer: its wall clock (NTP) against the layer's
+  // RTP clock, which the consumers' own reports translate into their timestamps (lip sync).
+  struct SenderClock {
+    std::uint64_t ntp = 0;
+    std::uint32_t rtp_timestamp = 0;
+    Clock::time_point arrival{};
+  };
+
+  struct Layer {
+    explicit Layer(const meeting::EncodingSpec& spec, std::uint32_t clock_rate)
+        : encoding(spec), stats(clock_rate) {}
+    meeting::EncodingSpec encoding;  // ssrc / rtx_ssrc filled in once learnt from the rid
+    RetransmissionBuffer buffer;
+    NackGenerator nacks;
+    ReceiveStats stats;  // what our receiver reports say (loss, jitter, LSR/DLSR)
+    BitrateMeter bitrate;
+    std::optional<SenderClock> sender_clock;
+    std::optional<Clock::time_point> last_packet;
+    bool keyframe_wanted = false;
+    Clock::time_point last_keyframe_request{};
+  };
 
   Producer(const meeting::ProducerSpec& spec, WebRtcTransport& transport);
 
   const meeting::ProducerSpec& spec() const { return spec_; }
   WebRtcTransport& transport() { return transport_; }
   bool video() const { return spec_.kind == meeting::MediaKind::video; }
+  bool simulcast() const { return layers_.size() > 1; }
   bool paused() const { return paused_; }
   void set_paused(bool paused) { paused_ = paused; }
 
-  // Turns an RTX packet in data[0, len) back into the original and rewrites payload type and
-  // extension ids to the router's. Nothing: drop it (padding-only RTX probes, unknown payload
-  // type). `recovered` tells whether it came as RTX.
-  std::optional<RtpPacket> normalise(std::span<std::uint8_t> data, std::size_t& len,
-                                     bool& recovered) const;
+  std::size_t layer_count() const { return layers_.size(); }
+  Layer& layer(std::size_t index) { return layers_[index]; }
+  // Sending now: a packet came within kLayerTimeout.
+  bool layer_active(std::size_t index, Clock::time_point now) const;
 
-  RetransmissionBuffer& buffer() { return buffer_; }
-  NackGenerator& nacks() { return nacks_; }
+  // The layer an SSRC belongs to (its media or, `rtx` set, its RTX stream).
+  std::optional<std::size_t> layer_of(std::uint32_t ssrc, bool& rtx) const;
+  // RID-based simulcast: the layer named `rid` takes `ssrc` for its media (or RTX) stream, if it
+  // has none yet. The layer's index, or nothing.
+  std::optional<std::size_t> learn_ssrc(std::string_view rid, std::uint32_t ssrc, bool rtx);
+  bool has_unlearnt_layers() const;
+
+  // Turns an RTX packet of layer `index` in data[0, len) back into the original and rewrites
+  // payload type and extension ids to the router's. Nothing: drop it (padding-only RTX probes,
+  // unknown payload type). `recovered` tells whether it came as RTX.
+  std::optional<RtpPacket> normalise(std::size_t index, std::span<std::uint8_t> data,
+                                     std::size_t& len, bool& recovered) const;
+
   std::vector<Consumer*>& consumers() { return consumers_; }
 
-  // Keyframe requests towards the publisher, at most one per kKeyframeInterval; one asked
-  // for inside the interval is sent when it ends.
-  void want_keyframe() { keyframe_wanted_ = true; }
-  bool take_keyframe_request(Clock::time_point now);
+  // Keyframe requests towards the publisher, per layer at most one per kKeyframeInterval; one
+  // asked for inside the interval is sent when it ends. Without a layer: every layer.
+  void want_keyframe();
+  void want_keyframe(std::size_t index) { layers_[index].keyframe_wanted = true; }
+  bool take_keyframe_request(std::size_t index, Clock::time_point now);
 
-  // The publisher's latest sender report: its wall clock (NTP) against its RTP clock, which
-  // the consumers' own reports translate into their timestamps (lip sync at the receivers).
-  struct SenderClock {
-    std::uint64_t ntp = 0;
-    std::uint32_t rtp_timestamp = 0;
-    Clock::time_point arrival{};
-  };
-  void on_sender_report(const SenderInfo& info, Clock::time_point now);
-  const std::optional<SenderClock>& sender_clock() const { return sender_clock_; }
-
-  // What our receiver reports to the publisher say (loss, jitter, LSR/DLSR for its RTT).
-  ReceiveStats& stats() { return stats_; }
+  void on_sender_report(std::size_t index, const SenderInfo& info, Clock::time_point now);
 
   // Audio only: the speech measured since the last report.
   AudioLevelMeter& level_meter() { return level_meter_; }
@@ -70,14 +97,9 @@ class Producer {
   WebRtcTransport& transport_;
   std::array<std::uint8_t, 256> extension_map_{};
   bool paused_;
-  RetransmissionBuffer buffer_;
-  NackGenerator nacks_;
+  std::vector<Layer> layers_;
   std::vector<Consumer*> consumers_;
-  ReceiveStats stats_;
-  std::optional<SenderClock> sender_clock_;
   AudioLevelMeter level_meter_;
-  bool keyframe_wanted_ = false;
-  Clock::time_point last_keyframe_request_{};
 };
 
 }  // namespace confab::sfu

@@ -120,18 +120,32 @@ void TestPeer::send_rtp(std::uint32_t ssrc, std::uint8_t payload_type, std::uint
 void TestPeer::send_audio(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
                           std::uint32_t timestamp, std::span<const std::uint8_t> payload,
                           std::uint8_t ext_id, std::uint8_t level) {
-  // 12-byte header, 0xBEDE with one word of elements: [id|len=0][level], padding.
-  std::vector<std::uint8_t> packet(12 + 8 + payload.size());
+  const char value = static_cast<char>(level & 0x7f);
+  const RtpExtension extension{ext_id, std::string_view(&value, 1)};
+  send_rtp_with_extensions(ssrc, payload_type, sequence, timestamp, payload, {&extension, 1});
+}
+
+void TestPeer::send_rtp_with_extensions(std::uint32_t ssrc, std::uint8_t payload_type,
+                                        std::uint16_t sequence, std::uint32_t timestamp,
+                                        std::span<const std::uint8_t> payload,
+                                        std::span<const RtpExtension> extensions) {
+  // RFC 8285 one-byte form: 0xBEDE, then [id|len-1][value] elements padded to whole words.
+  std::vector<std::uint8_t> elements;
+  for (const auto& e : extensions) {
+    elements.push_back(static_cast<std::uint8_t>(e.id << 4 | ((e.value.size() - 1) & 0x0f)));
+    elements.insert(elements.end(), e.value.begin(), e.value.end());
+  }
+  elements.resize((elements.size() + 3) / 4 * 4, 0);
+  std::vector<std::uint8_t> packet(12 + 4 + elements.size() + payload.size());
   packet[0] = 0x90;  // version 2, extension bit
   packet[1] = static_cast<std::uint8_t>(payload_type & 0x7f);
   store_u16(&packet[2], sequence);
   store_u32(&packet[4], timestamp);
   store_u32(&packet[8], ssrc);
   store_u16(&packet[12], 0xBEDE);
-  store_u16(&packet[14], 1);
-  packet[16] = static_cast<std::uint8_t>(ext_id << 4);
-  packet[17] = static_cast<std::uint8_t>(level & 0x7f);
-  std::copy(payload.begin(), payload.end(), packet.begin() + 20);
+  store_u16(&packet[14], static_cast<std::uint16_t>(elements.size() / 4));
+  std::copy(elements.begin(), elements.end(), packet.begin() + 16);
+  std::copy(payload.begin(), payload.end(), packet.begin() + 16 + elements.size());
   send_packet(std::move(packet), false);
 }
 
@@ -172,6 +186,7 @@ void TestPeer::receive_rtcp(std::span<const std::uint8_t> data) {
       }
     } else if (packet.is_pli()) {
       ++plis_;
+      ++plis_by_ssrc_[packet.media_ssrc()];
     } else if (packet.is_remb()) {
       if (const auto bitrate = packet.remb_bitrate()) remb_ = static_cast<std::uint32_t>(*bitrate);
     } else if (packet.is_nack()) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "meeting/media_router.hpp"
@@ -70,6 +71,15 @@ class TestPeer {
   void send_audio(std::uint32_t ssrc, std::uint8_t payload_type, std::uint16_t sequence,
                   std::uint32_t timestamp, std::span<const std::uint8_t> payload,
                   std::uint8_t ext_id, std::uint8_t level);
+  // Publishes one RTP packet with one-byte header extensions (values of 1..16 bytes).
+  struct RtpExtension {
+    std::uint8_t id;
+    std::string_view value;
+  };
+  void send_rtp_with_extensions(std::uint32_t ssrc, std::uint8_t payload_type,
+                                std::uint16_t sequence, std::uint32_t timestamp,
+                                std::span<const std::uint8_t> payload,
+                                std::span<const RtpExtension> extensions);
   // Sends an RTCP packet as given (plain; protected here).
   void send_rtcp(std::span<const std::uint8_t> packet);
   // Asks the SFU to resend (generic NACK) packets of a stream it sends us.
@@ -78,6 +88,10 @@ class TestPeer {
 
   const std::vector<ReceivedRtp>& received() const { return received_; }
   std::size_t plis_received() const { return plis_; }
+  std::size_t plis_received(std::uint32_t media_ssrc) const {
+    const auto it = plis_by_ssrc_.find(media_ssrc);
+    return it == plis_by_ssrc_.end() ? 0 : it->second;
+  }
   std::size_t nacked_received() const { return nacked_; }  // sequence numbers asked for
   std::size_t retransmitted() const { return retransmitted_; }
   std::optional<std::uint32_t> last_remb() const { return remb_; }
@@ -108,6 +122,7 @@ class TestPeer {
   std::map<std::pair<std::uint32_t, std::uint16_t>, std::vector<std::uint8_t>> sent_;
   std::vector<ReceivedRtp> received_;
   std::size_t plis_ = 0;
+  std::map<std::uint32_t, std::size_t> plis_by_ssrc_;
   std::size_t nacked_ = 0;
   std::size_t retransmitted_ = 0;
   std::optional<std::uint32_t> remb_;
