@@ -37,18 +37,16 @@ std::uint8_t Consumer::preferred_temporal_layer() const {
 bool Consumer::update_target(std::chrono::steady_clock::time_point now) {
   const std::size_t wanted = std::min(preferred_spatial_layer(), bandwidth_spatial_);
   target_temporal_ = std::min(preferred_temporal_layer(), bandwidth_temporal_);
-  // The wanted layer or the nearest below it the publisher sends; failing that, the lowest one
-  // above it that is sent (a publisher that turned its small layers off).
+  // The wanted layer or the nearest below it the publisher has not turned off; failing that,
+  // the lowest one above it (a publisher that turned its small layers off).
   std::optional<std::size_t> chosen;
   for (std::size_t i = 0; i <= wanted; ++i) {
-    if (producer_.layer_active(i, now)) chosen = i;
+    if (!producer_.layer_off(i, now)) chosen = i;
   }
   for (std::size_t i = wanted + 1; !chosen && i < producer_.layer_count(); ++i) {
-    if (producer_.layer_active(i, now)) chosen = i;
+    if (!producer_.layer_off(i, now)) chosen = i;
   }
-  // Nothing sent at all: keep the choice (the first packets decide).
-  if (chosen) target_layer_ = *chosen;
-  else if (!current_layer_) target_layer_ = wanted;
+  target_layer_ = chosen.value_or(wanted);
   return awaiting_keyframe();
 }
 

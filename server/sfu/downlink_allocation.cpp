@@ -74,8 +74,8 @@ void allocate_downlink(std::span<DownlinkStream> streams, std::optional<std::uin
     for (auto& s : streams) {
       const auto step = next_step(s);
       if (!step) continue;
-      const std::uint64_t after = total - cost(s, s.spatial, s.temporal) +
-                                  cost(s, step->first, step->second);
+      const std::uint64_t after =
+          total - cost(s, s.spatial, s.temporal) + cost(s, step->first, step->second);
       if (after > *budget) continue;
       total = after;
       s.spatial = step->first;

@@ -270,7 +270,7 @@ void Forwarder::receive_rtp(Link& link, std::span<std::uint8_t> data, Clock::tim
   layer.buffer.store(packet->sequence(), data.first(len), now);
   layer.bitrate.add(len, vp8 && vp8->tid ? *vp8->tid : 0, now);
   const bool was_active = producer.layer_active(index, now);
-  layer.last_packet = now;
+  producer.on_packet(index, now);
   if (producer.paused()) return;
   // A layer the publisher turned (back) on may be what some consumers wait for.
   if (!was_active && producer.simulcast()) {
@@ -305,9 +305,8 @@ const Forwarder::StreamRef* Forwarder::learn_stream(Link& link, const RtpPacket&
   return nullptr;
 }
 
-void Forwarder::forward(Producer& producer, std::size_t layer,
-                        std::span<const std::uint8_t> packet, bool keyframe,
-                        const Vp8Descriptor* vp8, Clock::time_point now) {
+void Forwarder::forward(Producer& producer, std::size_t layer, std::span<const std::uint8_t> packet,
+                        bool keyframe, const Vp8Descriptor* vp8, Clock::time_point now) {
   for (Consumer* consumer : producer.consumers()) {
     if (consumer->paused() || !consumer->transport().connected()) continue;
     std::memcpy(out_.data(), packet.data(), packet.size());

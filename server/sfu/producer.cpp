@@ -20,6 +20,11 @@ bool Producer::layer_active(std::size_t index, Clock::time_point now) const {
   return last && now - *last < kLayerTimeout;
 }
 
+bool Producer::layer_off(std::size_t index, Clock::time_point now) const {
+  if (layer_active(index, now)) return false;
+  return layers_[index].last_packet || (first_packet_ && now - *first_packet_ >= kLayerTimeout);
+}
+
 std::optional<std::size_t> Producer::layer_of(std::uint32_t ssrc, bool& rtx) const {
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const auto& encoding = layers_[i].encoding;
@@ -94,8 +99,7 @@ bool Producer::take_keyframe_request(std::size_t index, Clock::time_point now) {
   return true;
 }
 
-void Producer::on_sender_report(std::size_t index, const SenderInfo& info,
-                                Clock::time_point now) {
+void Producer::on_sender_report(std::size_t index, const SenderInfo& info, Clock::time_point now) {
   Layer& layer = layers_[index];
   layer.sender_clock = SenderClock{info.ntp, info.rtp_timestamp, now};
   layer.stats.on_sender_report(info.ntp, now);

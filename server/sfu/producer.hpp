@@ -65,6 +65,14 @@ class Producer {
   Layer& layer(std::size_t index) { return layers_[index]; }
   // Sending now: a packet came within kLayerTimeout.
   bool layer_active(std::size_t index, Clock::time_point now) const;
+  // Turned off: silent for kLayerTimeout while the producer sends (a layer not seen yet is not
+  // off until the producer's first packet is that old: the layers of a picture arrive one by
+  // one).
+  bool layer_off(std::size_t index, Clock::time_point now) const;
+  void on_packet(std::size_t index, Clock::time_point now) {
+    layers_[index].last_packet = now;
+    if (!first_packet_) first_packet_ = now;
+  }
 
   // The layer an SSRC belongs to (its media or, `rtx` set, its RTX stream).
   std::optional<std::size_t> layer_of(std::uint32_t ssrc, bool& rtx) const;
@@ -99,6 +107,7 @@ class Producer {
   bool paused_;
   std::vector<Layer> layers_;
   std::vector<Consumer*> consumers_;
+  std::optional<Clock::time_point> first_packet_;
   AudioLevelMeter level_meter_;
 };
 

@@ -37,8 +37,8 @@ void Vp8PictureRewriter::forward(std::span<std::uint8_t> payload, const Vp8Descr
 void Vp8PictureRewriter::rewrite_again(std::span<std::uint8_t> payload,
                                        const Vp8Descriptor& d) const {
   if (!d.picture_id || !started_) return;
-  vp8_set_picture_id(payload, static_cast<std::uint16_t>((*d.picture_id + picture_offset_) &
-                                                         kPictureIdMask));
+  vp8_set_picture_id(
+      payload, static_cast<std::uint16_t>((*d.picture_id + picture_offset_) & kPictureIdMask));
   if (d.tl0picidx) {
     vp8_set_tl0picidx(payload, static_cast<std::uint8_t>(*d.tl0picidx + tl0_offset_));
   }

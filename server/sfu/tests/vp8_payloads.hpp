@@ -15,6 +15,7 @@ struct Vp8Picture {
   bool keyframe = false;
   bool start = true;  // the first packet of the picture
   std::uint8_t fill = 0;
+  std::size_t size = 80;  // the whole payload
 };
 
 inline std::vector<std::uint8_t> vp8_payload(const Vp8Picture& p) {
@@ -31,7 +32,7 @@ inline std::vector<std::uint8_t> vp8_payload(const Vp8Picture& p) {
       0x9d,
       0x01,
       0x2a};
-  out.resize(80, p.fill);
+  out.resize(p.size, p.fill);
   return out;
 }
 

@@ -8,8 +8,8 @@
 namespace confab::sfu {
 namespace {
 
-using testing::Vp8Picture;
 using testing::vp8_payload;
+using testing::Vp8Picture;
 
 // Forwards one packet of `p` through `r`; returns the (picture id, tl0picidx) it went out with.
 std::pair<std::uint16_t, std::uint8_t> forward(Vp8PictureRewriter& r, const Vp8Picture& p) {
