@@ -18,6 +18,11 @@
 //     rewriter's newest output moves by exactly the source's step less the drops in between,
 //     and source_of() maps every output back;
 //     the NACK list never exceeds its bound; stored packets come back intact.
+//  5. triples of bytes as VP8 pictures through a Vp8PictureRewriter (forward, drop, switch
+//     source): the first picture after a switch goes out one after the last one sent, and
+//     the descriptor keeps its size; and the input as bitrates and preferences for
+//     allocate_downlink: within the preference, and within the budget unless every stream is
+//     already at its lowest layer.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -27,6 +32,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.hpp"
+#include "sfu/downlink_allocation.hpp"
 #include "sfu/nack_generator.hpp"
 #include "sfu/packet_kind.hpp"
 #include "sfu/retransmission_buffer.hpp"
@@ -35,6 +41,7 @@
 #include "sfu/rtp_rewriter.hpp"
 #include "sfu/rtx.hpp"
 #include "sfu/vp8.hpp"
+#include "sfu/vp8_picture_rewriter.hpp"
 
 namespace {
 
@@ -308,6 +315,71 @@ void check_streams(std::span<const std::uint8_t> input) {
   }
 }
 
+void check_layers(std::span<const std::uint8_t> input) {
+  sfu::Vp8PictureRewriter rewriter;
+  std::optional<std::uint16_t> last_out;
+  bool switched = false;
+  for (std::size_t i = 0; i + 2 < input.size(); i += 3) {
+    const std::uint16_t id =
+        static_cast<std::uint16_t>((input[i + 1] << 8 | input[i + 2]) & 0x7fff);
+    Bytes payload = {0x90,
+                     0xc0,
+                     static_cast<std::uint8_t>(0x80 | id >> 8),
+                     static_cast<std::uint8_t>(id & 0xff),
+                     input[i],
+                     0x51,
+                     0,
+                     0};
+    const auto d = sfu::Vp8Descriptor::parse(payload);
+    FUZZ_CHECK(d.has_value());
+    switch (input[i] % 3) {
+      case 0: {
+        rewriter.forward(payload, *d);
+        const auto after = sfu::Vp8Descriptor::parse(payload);
+        FUZZ_CHECK(after && after->size == d->size && after->picture_id);
+        const std::uint16_t out = *after->picture_id;
+        if (switched && last_out) FUZZ_CHECK(out == ((*last_out + 1) & 0x7fff));
+        switched = false;
+        // The newest picture sent (15-bit serial order): what a switch continues from.
+        const auto ahead = static_cast<std::uint16_t>((out - last_out.value_or(out)) & 0x7fff);
+        if (!last_out || (ahead != 0 && ahead < 0x4000)) last_out = out;
+        break;
+      }
+      case 1:
+        rewriter.drop(*d);
+        break;
+      default:
+        rewriter.switch_source();
+        switched = true;
+        break;
+    }
+  }
+
+  std::vector<sfu::DownlinkStream> streams(input.size() / 8 % 6);
+  for (std::size_t s = 0; s < streams.size(); ++s) {
+    auto& stream = streams[s];
+    const std::uint8_t* b = input.data() + s * 8;
+    stream.spatial_layers = 1 + b[0] % 3;
+    stream.preferred_spatial = b[1] % 3;
+    stream.preferred_temporal = b[2] % 3;
+    for (std::size_t l = 0; l < stream.spatial_layers; ++l) {
+      const std::uint32_t base = b[3 + l] * 1000u;
+      stream.bitrate[l] = {base, base + b[6] * 100u, base + b[7] * 200u};
+    }
+  }
+  const std::uint32_t budget = input[0] * 3000u;
+  sfu::allocate_downlink(streams, budget);
+  std::uint64_t total = 0;
+  bool all_lowest = true;
+  for (const auto& stream : streams) {
+    FUZZ_CHECK(stream.temporal <= stream.preferred_temporal);
+    FUZZ_CHECK(stream.spatial <= std::max<int>(stream.preferred_spatial, 0));
+    total += stream.bitrate[stream.spatial][stream.temporal];
+    all_lowest = all_lowest && stream.temporal == 0;
+  }
+  FUZZ_CHECK(total <= budget || all_lowest);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -318,5 +390,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_rtcp(input);
   check_vp8(input);
   check_streams(input);
+  check_layers(input);
   return 0;
 }

@@ -16,8 +16,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::TestPeer;
-using testing::Vp8Picture;
 using testing::vp8_payload;
+using testing::Vp8Picture;
 
 constexpr std::array<std::uint32_t, 3> kLayerSsrcs = {1111, 1121, 1131};
 constexpr std::uint8_t kMidId = 1, kRidId = 2, kRepairedRidId = 3;
@@ -185,9 +185,8 @@ TEST_F(SimulcastTest, RidLayersAreLearntFromTheirFirstPackets) {
   a.send_rtp_with_extensions(7002, 96, 1, 0, key, unknown_rid);
   a.send_rtp(7003, 96, 1, 0, key);
   pump();
-  EXPECT_EQ(SfuCounters::read(counters_.dropped[static_cast<std::size_t>(
-                DropReason::unknown_ssrc)]),
-            3u);
+  EXPECT_EQ(
+      SfuCounters::read(counters_.dropped[static_cast<std::size_t>(DropReason::unknown_ssrc)]), 3u);
   // Layer r1's first packet names it; later ones need not (browsers stop sending the rid).
   const Ext r1[] = {{kMidId, "0"}, {kRidId, "r1"}};
   a.send_rtp_with_extensions(5001, 96, 10, 3000, key, r1);
