@@ -35,20 +35,14 @@ udp::endpoint to_endpoint(const TransportAddress& address) {
   return {asio::ip::address_v6(bytes), address.port};
 }
 
-bool Worker::UdpSender::send(std::span<const std::uint8_t> datagram, const TransportAddress& to) {
-  boost::system::error_code ec;
-  // Non-blocking: a full socket buffer drops the datagram rather than stall every transport.
-  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), to_endpoint(to), 0, ec);
-  return !ec;
-}
-
 Worker::Worker(const DtlsCertificate& certificate, const udp::endpoint& bind,
                Forwarder::ClosedHook closed, Forwarder::LevelsHook levels)
     : socket_(io_, bind),
       timer_(io_),
       port_(socket_.local_endpoint().port()),
       dtls_(certificate),
-      sender_(socket_),
+      sender_(socket_.native_handle(), counters_),
+      receiver_(socket_.native_handle()),
       forwarder_(dtls_, sender_, counters_, std::move(closed), std::move(levels)) {
   socket_.non_blocking(true);
   // Bursts of keyframes from many publishers: give the kernel room to queue them.
@@ -74,18 +68,27 @@ void Worker::start() {
 }
 
 void Worker::post(std::function<void(Forwarder&, Clock::time_point)> command) {
-  asio::post(io_, [this, command = std::move(command)] { command(forwarder_, Clock::now()); });
+  asio::post(io_, [this, command = std::move(command)] {
+    command(forwarder_, Clock::now());
+    sender_.flush();
+  });
 }
 
+// Whatever is waiting, a batch at a time, each batch's answers sent together; a bounded number
+// of batches per wake-up so timers and commands still get their turn under load.
 void Worker::read() {
-  socket_.async_receive_from(
-      asio::buffer(in_), from_, [this](boost::system::error_code ec, std::size_t n) {
-        if (ec == asio::error::operation_aborted) return;
-        if (!ec) {
-          forwarder_.receive(std::span(in_).first(n), to_transport_address(from_), Clock::now());
-        }
-        read();
-      });
+  socket_.async_wait(udp::socket::wait_read, [this](boost::system::error_code ec) {
+    if (ec == asio::error::operation_aborted) return;
+    const auto handle = [this](std::span<std::uint8_t> datagram, const TransportAddress& from) {
+      forwarder_.receive(datagram, from, Clock::now());
+    };
+    for (int round = 0; round < 8; ++round) {
+      const std::size_t got = receiver_.receive(handle);
+      sender_.flush();
+      if (got < UdpBatchReceiver::kBatch) break;
+    }
+    read();
+  });
 }
 
 void Worker::arm_timer() {
@@ -93,6 +96,7 @@ void Worker::arm_timer() {
   timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     forwarder_.tick(Clock::now());
+    sender_.flush();
     arm_timer();
   });
 }

@@ -1,7 +1,7 @@
 #pragma once
 // A media worker: one thread with its own event loop and one UDP socket that carries every
-// transport placed on it. The signaling thread posts commands; nothing is shared but the
-// counters, so the packet path takes no lock.
+// transport placed on it, read and written in batches (udp_batch.hpp). The signaling thread posts
+// commands; nothing is shared but the counters, so the packet path takes no lock.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -13,6 +13,7 @@
 #include "sfu/dtls_context.hpp"
 #include "sfu/forwarder.hpp"
 #include "sfu/sfu_counters.hpp"
+#include "sfu/udp_batch.hpp"
 
 namespace confab::sfu {
 
@@ -36,15 +37,6 @@ class Worker {
   void post(std::function<void(Forwarder&, Clock::time_point)> command);
 
  private:
-  class UdpSender final : public DatagramSender {
-   public:
-    explicit UdpSender(boost::asio::ip::udp::socket& socket) : socket_(socket) {}
-    bool send(std::span<const std::uint8_t> datagram, const TransportAddress& to) override;
-
-   private:
-    boost::asio::ip::udp::socket& socket_;
-  };
-
   void read();
   void arm_timer();
 
@@ -54,10 +46,9 @@ class Worker {
   std::uint16_t port_ = 0;
   DtlsContext dtls_;
   SfuCounters counters_;
-  UdpSender sender_;
+  UdpBatchSender sender_;
+  UdpBatchReceiver receiver_;
   Forwarder forwarder_;
-  std::array<std::uint8_t, 2048> in_{};
-  boost::asio::ip::udp::endpoint from_;
   std::thread thread_;
 };
 
