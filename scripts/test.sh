@@ -54,9 +54,9 @@ protocol_tests() {  # server build dir
 scripts/setup.sh || exit 1
 
 stage format scripts/check-format.sh  # clang-format (.clang-format, 100 columns) over the C++
-stage build configure_build build/release -DCMAKE_BUILD_TYPE=Release
-stage unit ctest_in build/release
-stage protocol protocol_tests build/release
+# The server as users build it (gcc, Release, as scripts/run.sh does): what the browser tests
+# run against. The unit and protocol tests are built and run once, in the ASan+UBSan build below.
+stage build configure_build build/release -DCMAKE_BUILD_TYPE=Release -- --target confab-server
 stage web-build scripts/build-web.sh
 stage lint npm run lint   # ESLint: web/ (its own config) and the Node test code (eslint.config.mjs)
 stage web-unit npm test -w web
@@ -69,7 +69,7 @@ stage e2e env CONFAB_SERVER=build/release/app/confab-server \
 # Sanitizer builds: -O1 and line tables only keep their compile time down.
 sanitizer_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1")
 # One clang ASan+UBSan build serves the unit tests, the protocol tests and the fuzzers (its
-# libraries carry libFuzzer's coverage hooks, harmless elsewhere): a full build fewer.
+# libraries carry libFuzzer's coverage hooks, harmless elsewhere): the only build of the tests.
 stage asan-build configure_build build/asan -DCMAKE_CXX_COMPILER=clang++ "${sanitizer_flags[@]}" \
   "-DCONFAB_SANITIZE=address,undefined" -DCONFAB_FUZZ=ON
 stage asan-unit ctest_in build/asan

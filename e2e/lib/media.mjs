@@ -48,3 +48,22 @@ export async function expectMediaFrom(page, peerIds, { timeoutMs = timeouts.medi
 export async function remoteVideoCount(page) {
   return page.locator('[data-testid=remote-video]').count()
 }
+
+/** Per remote peer: the height of the video frames it decodes now (its camera's inbound-rtp). */
+export function videoFrameHeights(page) {
+  return page.evaluate(async () => {
+    const out = {}
+    for (const [id, receivers] of Object.entries(window.__confab?.receiversByPeer() ?? {})) {
+      for (const receiver of receivers) {
+        if (receiver.track?.kind !== 'video') continue
+        const report = await receiver.getStats()
+        report.forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video' && r.frameHeight) {
+            out[id] = Math.max(out[id] ?? 0, r.frameHeight)
+          }
+        })
+      }
+    }
+    return out
+  })
+}
