@@ -156,6 +156,8 @@ void App::add_sfu_metrics() {
   metrics_.counter("confab_retransmissions_total",
                    "Packets the SFU resent to subscribers from its buffer");
   metrics_.counter("confab_keyframe_requests_total", "PLIs the SFU sent to publishers");
+  metrics_.counter("confab_sfu_layer_switches_total",
+                   "Simulcast layer switches of consumers (tile size or bandwidth)");
   metrics_.counter("confab_dtls_failures_total", "DTLS handshakes that failed");
   metrics_.counter("confab_sfu_datagrams_dropped_total", "Datagrams the SFU dropped, by reason");
 }
@@ -175,6 +177,7 @@ void App::render_sfu_metrics() {
   set("confab_nacks_total", "direction=\"sent\"", &C::nacks_sent);
   set("confab_retransmissions_total", "", &C::retransmissions);
   set("confab_keyframe_requests_total", "", &C::keyframe_requests);
+  set("confab_sfu_layer_switches_total", "", &C::layer_switches);
   set("confab_dtls_failures_total", "", &C::dtls_failures);
   for (std::size_t i = 0; i < static_cast<std::size_t>(sfu::DropReason::count_); ++i) {
     const auto reason = static_cast<sfu::DropReason>(i);

@@ -311,7 +311,9 @@ void Forwarder::forward(Producer& producer, std::size_t layer, std::span<const s
     if (consumer->paused() || !consumer->transport().connected()) continue;
     std::memcpy(out_.data(), packet.data(), packet.size());
     auto copy = RtpPacket::parse(std::span(out_).first(packet.size()));
+    const auto before = consumer->current_layer();
     if (!copy || !consumer->prepare(*copy, layer, keyframe, vp8, now)) continue;
+    if (before && *before != layer) counters_.add(counters_.layer_switches);
     const std::size_t payload = copy->payload().size();
     if (consumer->transport().send_rtp(out_, packet.size())) {
       consumer->on_sent(payload, packet.size(), now);
@@ -500,8 +502,8 @@ void Forwarder::report_audio_levels() {
 // Every subscriber's bandwidth shared out between the video it receives; consumers whose layer
 // changes ask for the keyframe they need.
 void Forwarder::allocate_downlinks(Clock::time_point now) {
-  std::vector<DownlinkStream> streams;
-  std::vector<Consumer*> videos;
+  auto& streams = allocation_streams_;
+  auto& videos = allocation_consumers_;
   for (auto& [id, link] : links_) {
     streams.clear();
     videos.clear();

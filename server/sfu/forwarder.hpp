@@ -134,6 +134,8 @@ class Forwarder {
   Clock::time_point next_report_{};
   Clock::time_point next_levels_{};
   Clock::time_point next_allocation_{};
+  std::vector<DownlinkStream> allocation_streams_;  // reused by every allocation round
+  std::vector<Consumer*> allocation_consumers_;
   Clock::time_point last_tick_{};
   std::uint32_t sfu_ssrc_ = 1;  // the sender SSRC of our RTCP
   // One outgoing packet at a time: forwarded RTP, retransmissions, our RTCP.

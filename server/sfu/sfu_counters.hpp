@@ -31,6 +31,7 @@ struct SfuCounters {
   Counter nacks_sent{0};         // sequence numbers the SFU asked publishers for
   Counter retransmissions{0};    // packets resent to subscribers from the buffer
   Counter keyframe_requests{0};  // PLIs sent to publishers
+  Counter layer_switches{0};     // a consumer moved to another simulcast layer
   Counter dtls_failures{0};
   Counter transports{0}, producers{0}, consumers{0};  // open now
   std::array<Counter, static_cast<std::size_t>(DropReason::count_)> dropped{};

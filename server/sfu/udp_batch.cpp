@@ -63,8 +63,8 @@ bool UdpBatchSender::send(std::span<const std::uint8_t> datagram, const Transpor
 void UdpBatchSender::flush() {
   std::size_t done = 0;
   while (done < count_) {
-    const int sent = ::sendmmsg(fd_, headers_.data() + done, static_cast<unsigned>(count_ - done),
-                                MSG_DONTWAIT);
+    const int sent =
+        ::sendmmsg(fd_, headers_.data() + done, static_cast<unsigned>(count_ - done), MSG_DONTWAIT);
     if (sent > 0) {
       done += static_cast<std::size_t>(sent);
       continue;

@@ -167,6 +167,7 @@ TEST_F(SimulcastTest, ASubscriberGetsOneLayerAndSwitchesOnlyOnTheTargetLayersKey
   }
   EXPECT_EQ(b.received().back().payload.back(), 2);
   expect_continuous(b.received());
+  EXPECT_EQ(SfuCounters::read(counters_.layer_switches), 2u);
 }
 
 TEST_F(SimulcastTest, RidLayersAreLearntFromTheirFirstPackets) {
