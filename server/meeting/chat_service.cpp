@@ -26,14 +26,19 @@ ChatService::ChatService(store::Store& store, common::Clock& clock, common::Rand
       max_per_room_(config.chat_max_per_room),
       trim_every_(std::clamp<std::size_t>(max_per_room_ / kTrimsPerCap, 1, kMaxTrimInterval)) {}
 
+store::ChatMessage ChatService::compose(const Participant& author, std::string_view raw_text) {
+  return store::ChatMessage{.id = common::random_token(random_, kMessageIdLength),
+                            .room = {},
+                            .user_id = author.id,
+                            .name = author.name,
+                            .text = validate_chat_text(raw_text, max_length_),
+                            .ts = clock_.now_ms()};
+}
+
 store::ChatMessage ChatService::post(Room& room, const Participant& author,
                                      std::string_view raw_text) {
-  store::ChatMessage message{.id = common::random_token(random_, kMessageIdLength),
-                             .room = room.id(),
-                             .user_id = author.id,
-                             .name = author.name,
-                             .text = validate_chat_text(raw_text, max_length_),
-                             .ts = clock_.now_ms()};
+  store::ChatMessage message = compose(author, raw_text);
+  message.room = room.id();
   store_.append_message(message);  // first: a message the store refused is not shown either
   if (max_per_room_ > 0 && ++posts_since_trim_[room.id()] >= trim_every_) {
     posts_since_trim_.erase(room.id());
@@ -59,14 +64,16 @@ std::vector<store::ChatMessage> ChatService::history(const std::string& room_id)
   return store_.recent_messages(room_id, history_length_);
 }
 
-void write_chat_message(json::JsonWriter& out, const store::ChatMessage& message) {
+void write_chat_message(json::JsonWriter& out, const store::ChatMessage& message,
+                        std::string_view to) {
   out.begin_object()
       .field("id", message.id)
       .field("user_id", message.user_id)
       .field("name", message.name)
       .field("text", message.text)
-      .field("ts", message.ts)
-      .end_object();
+      .field("ts", message.ts);
+  if (!to.empty()) out.field("to", to);
+  out.end_object();
 }
 
 }  // namespace confab::meeting

@@ -27,6 +27,9 @@ class ChatService {
   // Validates and stores the message, adds it to the room's recent chat and returns it for
   // broadcasting. Throws RequestError for bad text, store::StoreError if it cannot be stored.
   store::ChatMessage post(Room& room, const Participant& author, std::string_view raw_text);
+  // A validated message with its id and timestamp that is neither stored nor remembered (a
+  // private one).
+  store::ChatMessage compose(const Participant& author, std::string_view raw_text);
 
   // A room's last messages from the store, oldest first: what a room that opens starts with.
   std::vector<store::ChatMessage> history(const std::string& room_id);
@@ -50,7 +53,8 @@ class ChatService {
   std::uint64_t pruned_ = 0;
 };
 
-// The wire shape {id, user_id, name, text, ts}.
-void write_chat_message(json::JsonWriter& out, const store::ChatMessage& message);
+// The wire shape {id, user_id, name, text, ts}, with `to` for a private message.
+void write_chat_message(json::JsonWriter& out, const store::ChatMessage& message,
+                        std::string_view to = {});
 
 }  // namespace confab::meeting

@@ -124,6 +124,20 @@ nlohmann::json Meeting::post_message(const ParticipantId& from, const nlohmann::
                        Limit::chat_rate, chat_rate_.ms_until_available(from, clock_.now_ms()));
   }
   const PayloadReader reader(payload);
+  if (const std::string* to = reader.optional_string("to")) {
+    // A private message: to that member and back to its author, never stored or in anyone's
+    // history.
+    if (*to == from || room.find(*to) == nullptr) {
+      throw RequestError(ErrorCode::unknown_peer, "to is not another member of your room");
+    }
+    const auto message = chat_.compose(*room.find(from), reader.required_string("text"));
+    json::JsonWriter out;
+    write_chat_message(out, message, *to);
+    outbox_.send_text(*to, "message", out.text());
+    outbox_.send_text(from, "message", out.text());
+    ++chat_messages_;
+    return nlohmann::json{{"ok", true}, {"id", message.id}};
+  }
   const auto message = chat_.post(room, *room.find(from), reader.required_string("text"));
   json::JsonWriter out;
   write_chat_message(out, message);

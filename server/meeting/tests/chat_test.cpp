@@ -30,6 +30,39 @@ TEST_F(MeetingChatTest, MessageGoesToTheWholeRoomIncludingTheSender) {
   EXPECT_EQ(outbox.sent[1].data, message);
 }
 
+TEST_F(MeetingChatTest, APrivateMessageReachesItsTargetAndItsAuthorOnly) {
+  join_quietly("a", "r");
+  join_quietly("b", "r");
+  join_quietly("c", "r");
+  const auto ack = call("a", "message", {{"text", "just for you"}, {"to", "b"}});
+  ASSERT_EQ(error_code(ack), "ok") << ack.dump();
+  EXPECT_THAT(outbox.recipients_of("message"), UnorderedElementsAre("a", "b"));
+  for (const auto& sent : outbox.sent) {
+    EXPECT_EQ(sent.data, json({{"id", ack["id"]},
+                               {"user_id", "a"},
+                               {"name", "a"},
+                               {"text", "just for you"},
+                               {"ts", clock.now},
+                               {"to", "b"}}));
+  }
+  // Kept out of the room's history: not stored, not in a late joiner's join ack.
+  EXPECT_THAT(store.recent_messages("r", 10), IsEmpty());
+  const auto late = join("d", "r");
+  EXPECT_THAT(late["chat"], IsEmpty());
+}
+
+TEST_F(MeetingChatTest, APrivateMessageNeedsAnotherMemberOfTheRoom) {
+  join_quietly("a", "r");
+  join_quietly("x", "other");
+  for (const char* to : {"a", "x", "nobody"}) {
+    const auto ack = call("a", "message", {{"text", "psst"}, {"to", to}});
+    EXPECT_EQ(error_code(ack), "unknown_peer") << to;
+    EXPECT_EQ(error_message(ack), "to is not another member of your room");
+  }
+  EXPECT_EQ(error_code(call("a", "message", {{"text", "psst"}, {"to", 7}})), "bad_request");
+  EXPECT_THAT(outbox.sent, IsEmpty());
+}
+
 TEST_F(MeetingChatTest, ServerAssignsIdTimestampAndAuthor) {
   join_quietly("a", "r");
   const auto ack = call(
