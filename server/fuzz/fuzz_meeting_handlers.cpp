@@ -13,7 +13,8 @@
 //  - <event> "!audio_levels" with payload [[<n>, <activity>], ...] reports the n-th producer
 //    id's speech reading (any number; <who> is ignored); what it delivers must be
 //    `active_speaker` to members of a room only.
-//  - The meeting has an SFU (a checking fake MediaRouter) and mesh_max 1, so rooms switch.
+//  - The meeting has an SFU (a checking fake MediaRouter) and mesh_max 1, so rooms switch;
+//    last_n 2, so speakers, pins (sfu_pin) and cameras move last-N forwarding.
 //    Ids are the server's, so inside a payload a string "#T<n>", "#P<n>" or "#C<n>" stands
 //    for the n-th transport, producer or consumer id seen so far (modulo their count), and
 //    "#VP8", "#OPUS", "#CAPS", "#DTLS" for realistic rtp_parameters (Chrome's), device
@@ -467,6 +468,7 @@ void run(std::string_view input) {
   config.room_capacity = kRoomCapacity;
   config.media_router = &router;
   config.mesh_max = 1;
+  config.last_n = 2;  // small enough that the 8 participants' cameras get held back
   config.chat_history_length = 5;
   config.max_chat_length = 40;
   config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}});

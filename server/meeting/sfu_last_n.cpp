@@ -80,8 +80,7 @@ json SfuSignaling::pin(Caller& caller, const json& payload) {
     if (!user_id.is_string()) throw_bad_field("user_ids", "must hold strings");
     const auto& id = user_id.get_ref<const std::string&>();
     if (id == caller.id || caller.room.find(id) == nullptr) {
-      throw RequestError(ErrorCode::unknown_peer,
-                         "user_ids must name other members of your room");
+      throw RequestError(ErrorCode::unknown_peer, "user_ids must name other members of your room");
     }
     pins.push_back(id);
   }
