@@ -119,15 +119,13 @@ TEST_F(LastNForwardingTest, BeforeAnyoneSpeaksTheFirstTwoToJoinAreForwarded) {
 
 TEST_F(LastNForwardingTest, ForwardingFollowsTheSpeaker) {
   speak("p3");  // order p3 p1 p2 p4: p2 drops out
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("pause_consumer p2", "resume_consumer p3"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("pause_consumer p2", "resume_consumer p3"));
   EXPECT_THAT(forwarding_events(), UnorderedElementsAre("p2 off", "p3 on"));
 
   router.clear();
   outbox.clear();
   speak("p4");  // order p4 p3 p1 p2: p1, the least recent of the two, drops out
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("pause_consumer p1", "resume_consumer p4"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("pause_consumer p1", "resume_consumer p4"));
   EXPECT_THAT(forwarding_events(), UnorderedElementsAre("p1 off", "p4 on"));
 
   router.clear();
@@ -158,9 +156,8 @@ TEST_F(LastNForwardingTest, PinsAreAlwaysForwarded) {
   outbox.clear();
   speak("p3");  // order p3 p1 p2 p4: p2 out
   speak("p2");  // order p2 p3 p1 p4: p1 out; p4 is the least recent, and still pinned
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("pause_consumer p2", "resume_consumer p3", "resume_consumer p2",
-                                   "pause_consumer p1"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("pause_consumer p2", "resume_consumer p3",
+                                                        "resume_consumer p2", "pause_consumer p1"));
 
   router.clear();
   outbox.clear();
@@ -201,9 +198,8 @@ TEST_F(LastNForwardingTest, TheClientsOwnPauseIsRespected) {
   outbox.clear();
   speak("p3");
   speak("p4");  // p1 and p2 drop out; p1 was paused already, the router hears of p2 only
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("pause_consumer p2", "resume_consumer p3",
-                                   "resume_consumer p4"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("pause_consumer p2", "resume_consumer p3",
+                                                        "resume_consumer p4"));
   // s still learns that p1 is held back, for when it shows p1 again.
   EXPECT_THAT(forwarding_events(), UnorderedElementsAre("p1 off", "p2 off", "p3 on", "p4 on"));
 
@@ -211,8 +207,7 @@ TEST_F(LastNForwardingTest, TheClientsOwnPauseIsRespected) {
   resume(camera_consumer["p1"]);  // s shows p1 again: last-N still holds it back
   EXPECT_THAT(consumer_commands(), IsEmpty());
   speak("p1");  // order p1 p4 p3 p2: now it flows
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("resume_consumer p1", "pause_consumer p3"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("resume_consumer p1", "pause_consumer p3"));
 
   router.clear();
   pause(camera_consumer["p3"]);  // held back and paused: nothing to tell the router
@@ -222,13 +217,11 @@ TEST_F(LastNForwardingTest, TheClientsOwnPauseIsRespected) {
 
 TEST_F(LastNForwardingTest, ACameraTurnedOffOrGoneFreesItsSlot) {
   ASSERT_EQ(error_code(call("p1", "sfu_pause_producer", {{"producer_id", camera["p1"]}})), "ok");
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("pause_consumer p1", "resume_consumer p3"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("pause_consumer p1", "resume_consumer p3"));
   router.clear();
   outbox.clear();
   ASSERT_EQ(error_code(call("p1", "sfu_resume_producer", {{"producer_id", camera["p1"]}})), "ok");
-  EXPECT_THAT(consumer_commands(),
-              UnorderedElementsAre("resume_consumer p1", "pause_consumer p3"));
+  EXPECT_THAT(consumer_commands(), UnorderedElementsAre("resume_consumer p1", "pause_consumer p3"));
 
   router.clear();
   outbox.clear();
@@ -262,7 +255,8 @@ TEST_F(LastNForwardingTest, BadPinPayloadsGetClearErrors) {
                  "at most 4 user ids");
   expect_refused({{"user_ids", json::array({"p1", 7})}}, "bad_request", "must hold strings");
   expect_refused({{"user_ids", json::array({"s"})}}, "unknown_peer", "other members of your room");
-  expect_refused({{"user_ids", json::array({"p1", "nobody"})}}, "unknown_peer", "other members of your room");
+  expect_refused({{"user_ids", json::array({"p1", "nobody"})}}, "unknown_peer",
+                 "other members of your room");
   expect_refused({{"user_ids", json::array({"x"})}}, "unknown_peer", "other members of your room");
   // A refused pin changes nothing.
   EXPECT_THAT(router.log, IsEmpty());
@@ -274,7 +268,8 @@ TEST_F(LastNForwardingTest, PinningNeedsAnSfuRoom) {
   restart();
   join_quietly("a", "mesh");
   join_quietly("b", "mesh");
-  EXPECT_EQ(error_code(call("a", "sfu_pin", {{"user_ids", json::array({"b"})}})), "sfu_unavailable");
+  EXPECT_EQ(error_code(call("a", "sfu_pin", {{"user_ids", json::array({"b"})}})),
+            "sfu_unavailable");
 }
 
 // last-n 0: every camera flows, whoever speaks.
