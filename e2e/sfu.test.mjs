@@ -47,12 +47,15 @@ async function metrics(server) {
 describe('SFU rooms', { concurrency: 1 }, () => {
   let sfuOnly  // every room on the SFU
   let mixed  // the default: mesh up to 4, SFU from the 5th
+  let lastOne  // every room on the SFU, each page receives one camera besides its pin
 
   before(async () => {
     sfuOnly = new ServerProcess({ args: ['--mesh-max', '0'] })
     mixed = new ServerProcess()
+    lastOne = new ServerProcess({ args: ['--mesh-max', '0', '--last-n', '1'] })
     await sfuOnly.start()
     await mixed.start()
+    await lastOne.start()
     browser = await launchBrowser()
   }, hookOptions)
 
@@ -60,6 +63,7 @@ describe('SFU rooms', { concurrency: 1 }, () => {
     await browser?.close()
     await sfuOnly?.dispose()
     await mixed?.dispose()
+    await lastOne?.dispose()
   }, hookOptions)
 
   it('(a) six people: each page decodes five videos and five audio streams over at most two peer connections', testOptions, async () => {
@@ -220,6 +224,46 @@ describe('SFU rooms', { concurrency: 1 }, () => {
       await b.page.getByTestId('toggle-mic').click()
       for (const p of [a, c]) await speakingTile(p, b).waitFor({ timeout: MEDIA_MS })
       assert.equal(await speakingTile(c, a).count(), 0, 'one speaker at a time')
+    } finally {
+      await closeAll(ps)
+    }
+  })
+
+  it('(h) last-N: with --last-n 1 a page receives the latest speaker\'s camera; the other shows the avatar until it speaks', testOptions, async () => {
+    const ps = await joinAll(lastOne, room('lastn'), ['L1', 'L2', 'L3'])
+    try {
+      const [a, b, c] = ps
+      const held = (p, who) => p.page.locator(`[data-tile="${who.id}:camera"] [data-testid=cam-held]`)
+      const frames = async (p, who) => (await inboundStats(p.page))[who.id]?.framesDecoded ?? 0
+      /** Waits until no frame of `who` was decoded on `p` for a second: the SFU holds it back. */
+      const stalled = async (p, who, what) => {
+        let last = -1
+        let since = Date.now()
+        await waitFor(async () => {
+          const n = await frames(p, who)
+          if (n !== last) [last, since] = [n, Date.now()]
+          return Date.now() - since >= 1000
+        }, { timeoutMs: MEDIA_MS, what })
+      }
+      // Only a's fake microphone stays open: a is the latest speaker, so c receives a's camera
+      // and shows b's name and avatar instead of a frozen frame.
+      for (const p of [b, c]) await p.page.getByTestId('toggle-mic').click()
+      await c.page.locator(`[data-tile="${a.id}:camera"].speaking`).waitFor({ timeout: MEDIA_MS })
+      await held(c, b).waitFor({ timeout: MEDIA_MS })
+      assert.equal(await held(c, a).count(), 0)
+      await stalled(c, b, "b's camera held back on c")
+      // The mics swap: b's camera comes through on c, a's is held back.
+      await a.page.getByTestId('toggle-mic').click()
+      await b.page.getByTestId('toggle-mic').click()
+      await held(c, a).waitFor({ timeout: MEDIA_MS })
+      await stalled(c, a, "a's camera held back on c")
+      await waitFor(async () => (await held(c, b).count()) === 0, { timeoutMs: MEDIA_MS, what: "b's camera forwarded to c" })
+      const before = await frames(c, b)
+      await waitFor(async () => (await frames(c, b)) > before + 5, { timeoutMs: MEDIA_MS, what: "c decodes b's camera" })
+      // Pinning a's tile on c brings a's camera back whoever speaks.
+      await c.page.locator(`[data-tile="${a.id}:camera"]`).click()
+      await waitFor(async () => (await held(c, a).count()) === 0, { timeoutMs: MEDIA_MS, what: "a's pinned camera forwarded to c" })
+      assert.equal(await held(c, b).count(), 0, 'the speaker stays forwarded besides the pin')
     } finally {
       await closeAll(ps)
     }

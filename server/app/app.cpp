@@ -36,6 +36,7 @@ meeting::MeetingConfig meeting_config(const Config& c, http::Metrics& metrics, s
   meeting::MeetingConfig m;
   m.media_router = sfu;
   m.mesh_max = c.mesh_max;
+  m.last_n = c.last_n;
   m.room_capacity = c.room_capacity;
   m.chat_history_length = c.chat_history;
   if (!c.stun_urls.empty()) m.ice_servers = nlohmann::json::array({{{"urls", c.stun_urls}}});

@@ -194,6 +194,13 @@ std::optional<int> parse_command_line(int argc, char** argv, Config& c) {
       ->envname("CONFAB_MESH_MAX")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
+  cli.add_option("--last-n", c.last_n,
+                 "In SFU rooms each participant receives the cameras of the N most recent "
+                 "speakers, plus the ones it pinned; screen shares and audio are never cut (0: "
+                 "every camera; the default fills the web client's 3x3 grid page)")
+      ->envname("CONFAB_LAST_N")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   cli.add_option(
          "--rtc-port", c.rtc_port,
          "UDP port of the SFU's media (worker i uses port + i); default: the same number as --port")

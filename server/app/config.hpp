@@ -67,6 +67,7 @@ struct Config {
   std::vector<std::string> rtc_announced_addresses;  // empty: the host's own
   std::size_t rtc_workers = 1;
   std::size_t mesh_max = 4;
+  std::size_t last_n = 9;  // cameras per subscriber in SFU rooms, besides pins; 0: all
   TokenCommand token;
 };
 

@@ -12,8 +12,9 @@
 //    id seen as closed by the data plane (<who> is ignored).
 //  - <event> "!audio_levels" with payload [[<n>, <activity>], ...] reports the n-th producer
 //    id's speech reading (any number; <who> is ignored); what it delivers must be
-//    `active_speaker` to members of a room only.
-//  - The meeting has an SFU (a checking fake MediaRouter) and mesh_max 1, so rooms switch.
+//    `active_speaker` (and last-N's `sfu_consumer_forwarding`) to members of a room only.
+//  - The meeting has an SFU (a checking fake MediaRouter) and mesh_max 1, so rooms switch;
+//    last_n 1, so speakers, pins (sfu_pin) and cameras move last-N forwarding.
 //    Ids are the server's, so inside a payload a string "#T<n>", "#P<n>" or "#C<n>" stands
 //    for the n-th transport, producer or consumer id seen so far (modulo their count), and
 //    "#VP8", "#OPUS", "#CAPS", "#DTLS" for realistic rtp_parameters (Chrome's), device
@@ -467,6 +468,7 @@ void run(std::string_view input) {
   config.room_capacity = kRoomCapacity;
   config.media_router = &router;
   config.mesh_max = 1;
+  config.last_n = 1;  // rooms hold 3: with 1, cameras are held back and let through
   config.chat_history_length = 5;
   config.max_chat_length = 40;
   config.ice_servers = json::array({{{"urls", "stun:stun.example.org:3478"}}});
@@ -522,12 +524,17 @@ void run(std::string_view input) {
         FUZZ_CHECK(!"audio_levels threw");
       }
       for (const Delivery& d : outbox.sent) {
-        FUZZ_CHECK(d.event == "active_speaker");
+        // The speaker, and with it last-N forwarding, moved.
+        FUZZ_CHECK(d.event == "active_speaker" || d.event == "sfu_consumer_forwarding");
         const auto room = model.room_of(d.to);
         FUZZ_CHECK(room.has_value());
-        // The speaker is a member of the recipient's room.
+        // The speaker (or the camera's owner) is a member of the recipient's room.
         FUZZ_CHECK(room && d.data.is_object() && d.data["user_id"].is_string() &&
                    model.members(*room).contains(d.data["user_id"].get<std::string>()));
+        if (d.event == "sfu_consumer_forwarding") {
+          FUZZ_CHECK(d.data["user_id"] != d.to && d.data["forwarded"].is_boolean() &&
+                     d.data["consumer_id"].is_string());
+        }
       }
       continue;
     }

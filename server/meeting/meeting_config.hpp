@@ -22,6 +22,9 @@ struct MeetingConfig {
   // With a router, a room of up to `mesh_max` members is a mesh; the member after that turns
   // it into an SFU room for the rest of its life. 0: every room is an SFU room.
   std::size_t mesh_max = 4;
+  // In SFU rooms each member receives the cameras of the `last_n` most recent speakers, plus
+  // those it pinned; screen shares and audio are never cut. 0: every camera.
+  std::size_t last_n = 9;
   std::size_t chat_history_length = 50;  // messages in the join ack
   std::size_t max_chat_length = 2000;    // code points, after trimming
   // RTCIceServer objects (STUN), passed through unchanged into the join ack.

@@ -145,7 +145,7 @@ json SfuSignaling::handle(const ParticipantId& from, Event event, const json& pa
     throw RequestError(ErrorCode::sfu_unavailable, "this room is a mesh: no SFU until it grows");
   }
   if (event == Event::sfu_capabilities) return capabilities(payload);
-  RoomMedia& media = media_[room.id()];
+  RoomMedia& media = media_of(room);
   Caller caller{from, room, media, media.peers[from]};
   switch (event) {
     case Event::sfu_create_transport:
@@ -170,6 +170,8 @@ json SfuSignaling::handle(const ParticipantId& from, Event event, const json& pa
       return pause_consumer(caller, payload, false);
     case Event::sfu_request_keyframe:
       return request_keyframe(caller, payload);
+    case Event::sfu_pin:
+      return pin(caller, payload);
     default:
       break;
   }
@@ -205,6 +207,7 @@ json SfuSignaling::create_transport(Caller& caller, const json& payload) {
   if (auto& old = send ? caller.peer.send : caller.peer.recv) {
     router_->close_transport(old->id);
     forget_transport(caller.room, caller.media, caller.peer, send);
+    refresh_forwarding(caller.media);
   }
   (send ? caller.peer.send : caller.peer.recv) = Transport{id, false};
   transports_.emplace(id, TransportOwner{caller.room.id(), caller.id});
@@ -306,6 +309,7 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
                       {"user_id", caller.id},
                       {"kind", to_string(kind)},
                       {"source", to_string(*source)}});
+  refresh_forwarding(caller.media);
   return json{{"ok", true}, {"producer_id", id}};
 }
 
@@ -314,6 +318,7 @@ json SfuSignaling::close_producer(Caller& caller, const json& payload) {
   const std::string id = own_producer(caller, reader.required_string("producer_id")).id;
   router_->close_producer(id);
   forget_producer(caller.room, caller.media, id);
+  refresh_forwarding(caller.media);
   return ok();
 }
 
@@ -326,6 +331,7 @@ json SfuSignaling::pause_producer(Caller& caller, const json& payload, bool paus
   send_to_others(outbox_, caller.room, caller.id,
                  paused ? "sfu_producer_paused" : "sfu_producer_resumed",
                  json{{"producer_id", producer.id}, {"user_id", caller.id}});
+  refresh_forwarding(caller.media);
   return ok();
 }
 
@@ -361,6 +367,7 @@ json SfuSignaling::consume(Caller& caller, const json& payload) {
     outbox_.send(caller.id, "sfu_consumer_closed", json{{"consumer_id", old_id}});
   }
 
+  const bool held = held_by_last_n(caller.media, caller.id, producer);
   const bool rtx = parameters.rtx_payload_type != 0;
   std::string id = new_id();
   const ConsumerSpec spec{.id = id,
@@ -382,7 +389,8 @@ json SfuSignaling::consume(Caller& caller, const json& payload) {
                                              .kind = spec.kind,
                                              .ssrc = spec.ssrc,
                                              .rtx_ssrc = spec.rtx_ssrc,
-                                             .paused = true});
+                                             .paused = true,
+                                             .held = held});
   return json{{"ok", true},
               {"consumer",
                {{"id", id},
@@ -391,7 +399,8 @@ json SfuSignaling::consume(Caller& caller, const json& payload) {
                 {"kind", to_string(spec.kind)},
                 {"source", to_string(producer.source)},
                 {"rtp_parameters", std::move(parameters.rtp_parameters)},
-                {"producer_paused", producer.paused}}}};
+                {"producer_paused", producer.paused},
+                {"forwarded", !held}}}};
 }
 
 json SfuSignaling::pause_consumer(Caller& caller, const json& payload, bool paused) {
@@ -399,7 +408,8 @@ json SfuSignaling::pause_consumer(Caller& caller, const json& payload, bool paus
   const auto& id = reader.required_string("consumer_id");
   Consumer& consumer = own_consumer(caller.peer, id);
   if (consumer.paused == paused) return ok();
-  router_->set_consumer_paused(id, paused);
+  // Held back by last-N, it stays paused on the router whatever its owner wants.
+  if (!consumer.held) router_->set_consumer_paused(id, paused);
   consumer.paused = paused;
   return ok();
 }
@@ -488,6 +498,9 @@ void SfuSignaling::close_peer(Room& room, RoomMedia& media, PeerMedia& peer) {
 }
 
 void SfuSignaling::member_joined(Room& room, const ParticipantId& joined) {
+  if (const auto media = media_.find(room.id()); media != media_.end()) {
+    media->second.last_n.joined(joined);
+  }
   if (router_ == nullptr || room.mode() == RoomMode::sfu || room.size() <= config_.mesh_max) {
     return;
   }
@@ -500,10 +513,13 @@ void SfuSignaling::member_left(Room& room, const ParticipantId& id) {
   const auto media = media_.find(room.id());
   if (media == media_.end()) return;
   media->second.speaker.forget(id);
+  media->second.last_n.left(id);
   const auto peer = media->second.peers.find(id);
-  if (peer == media->second.peers.end()) return;
-  close_peer(room, media->second, peer->second);
-  media->second.peers.erase(peer);
+  if (peer != media->second.peers.end()) {
+    close_peer(room, media->second, peer->second);
+    media->second.peers.erase(peer);
+  }
+  refresh_forwarding(media->second);
 }
 
 void SfuSignaling::room_closed(const Room& room) {
@@ -568,6 +584,7 @@ void SfuSignaling::transport_closed(const std::string& transport_id, std::string
     forget_transport(*room, media, peer, send);
     outbox_.send(where.owner, "sfu_transport_closed",
                  json{{"transport_id", transport_id}, {"reason", reason}});
+    refresh_forwarding(media);
   } catch (const std::exception& error) {
     if (config_.on_internal_error) config_.on_internal_error("transport_closed", error.what());
   }
@@ -590,6 +607,8 @@ void SfuSignaling::audio_levels(const std::vector<AudioLevel>& levels) {
       Room* room = speaker ? rooms_.find(room_id) : nullptr;
       if (room != nullptr) {
         send_to_everyone(outbox_, *room, "active_speaker", json{{"user_id", *speaker}});
+        media.last_n.spoke(*speaker);
+        refresh_forwarding(media);
       }
     }
   } catch (const std::exception& error) {

@@ -15,6 +15,7 @@
 #include "json/json_writer.hpp"
 #include "meeting/dominant_speaker.hpp"
 #include "meeting/event.hpp"
+#include "meeting/last_n.hpp"
 #include "meeting/media_router.hpp"
 #include "meeting/meeting_config.hpp"
 #include "meeting/outbox.hpp"
@@ -62,6 +63,7 @@ class SfuSignaling final : public MediaEvents {
   void transport_closed(const std::string& transport_id, std::string_view reason) override;
   // Each room's dominant speaker follows its members' mic readings; a change is sent to the
   // room as `active_speaker`.
+  // Each speaker change also moves last-N forwarding (sfu_last_n.cpp).
   void audio_levels(const std::vector<AudioLevel>& levels) override;
 
   std::size_t transport_count() const { return transports_.size(); }
@@ -83,7 +85,8 @@ class SfuSignaling final : public MediaEvents {
     MediaKind kind = MediaKind::audio;
     std::uint32_t ssrc = 0;
     std::uint32_t rtx_ssrc = 0;
-    bool paused = true;
+    bool paused = true;  // by its owner (sfu_pause_consumer); starts paused
+    bool held = false;   // by last-N; the router forwards only if neither
   };
   // One member's objects. All its producers are on `send`, all its consumers on `recv`.
   struct PeerMedia {
@@ -93,9 +96,11 @@ class SfuSignaling final : public MediaEvents {
     std::unordered_map<std::string, Consumer> consumers;   // by id
   };
   struct RoomMedia {
+    explicit RoomMedia(std::size_t n) : last_n(n) {}
     std::unordered_map<ParticipantId, PeerMedia> peers;
     std::unordered_map<std::string, Producer> producers;  // by id
     DominantSpeaker speaker;
+    LastN last_n;
   };
   struct TransportOwner {
     std::string room;
@@ -119,6 +124,16 @@ class SfuSignaling final : public MediaEvents {
   nlohmann::json consume(Caller& caller, const nlohmann::json& payload);
   nlohmann::json pause_consumer(Caller& caller, const nlohmann::json& payload, bool paused);
   nlohmann::json request_keyframe(Caller& caller, const nlohmann::json& payload);
+  nlohmann::json pin(Caller& caller, const nlohmann::json& payload);
+
+  // Last-N (sfu_last_n.cpp). The room's media, made on first use with every member in the order.
+  RoomMedia& media_of(const Room& room);
+  // Whether last-N holds back `subscriber`'s consumer of `producer` now.
+  bool held_by_last_n(const RoomMedia& media, const ParticipantId& subscriber,
+                      const Producer& producer) const;
+  // Brings every consumer's `held` in line with last-N: the router hears only of consumers
+  // whose forwarding changes, and their owners get `sfu_consumer_forwarding`.
+  void refresh_forwarding(RoomMedia& media);
 
   Transport& own_transport(PeerMedia& peer, const std::string& id);
   Producer& own_producer(Caller& caller, const std::string& id);

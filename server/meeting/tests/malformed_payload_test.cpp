@@ -214,12 +214,14 @@ TEST(MeetingEventsTest, HandlesExactlyTheProtocolEvents) {
                             "sfu_consume",
                             "sfu_pause_consumer",
                             "sfu_resume_consumer",
-                            "sfu_request_keyframe"}) {
+                            "sfu_request_keyframe",
+                            "sfu_pin"}) {
     EXPECT_NE(code(event), "unknown_event") << event;
   }
-  for (const auto* event : {"", "new_user", "user_left", "peer_state", "knock", "kicked",
-                            "admitted", "denied", "room_state", "role_changed", "JOIN_ROOM",
-                            "room_mode", "sfu_producer_added", "sfu_transport_closed"}) {
+  for (const auto* event :
+       {"", "new_user", "user_left", "peer_state", "knock", "kicked", "admitted", "denied",
+        "room_state", "role_changed", "JOIN_ROOM", "room_mode", "sfu_producer_added",
+        "sfu_transport_closed", "sfu_consumer_forwarding"}) {
     EXPECT_EQ(code(event), "unknown_event") << event;
   }
 }

@@ -656,6 +656,7 @@ TEST_F(SfuSignalingTest, MalformedPayloadsNameTheFieldAndChangeNothing) {
       {"sfu_pause_consumer", json::object(), "'consumer_id'"},
       {"sfu_resume_consumer", {{"consumer_id", json::array()}}, "'consumer_id'"},
       {"sfu_request_keyframe", nullptr, "payload"},
+      {"sfu_pin", {{"user_ids", {{"b", true}}}}, "'user_ids'"},
   };
   for (const auto& [event, payload, field] : cases) {
     const ParticipantId who = std::string(event).find("consum") != std::string::npos ? "b" : "a";

@@ -10,6 +10,7 @@ import { qualityBetween, sampleFromReport, type StatsSample } from '../rtc/stats
 import { useMeetingStore } from '../stores/meeting'
 import { useSettingsStore } from '../stores/settings'
 import { useUiStore } from '../stores/ui'
+import { pinnedCameraPeer } from '../layout/tiles'
 
 /**
  * The live call behind the meeting store: owns the session, the local tracks (`useLocalMedia`,
@@ -70,6 +71,12 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
     (ids) => session.setVisibleVideos(ids),
     { immediate: true },
   )
+  // In an SFU room a pinned camera is received whoever speaks (sfu_pin); others follow last-N.
+  const stopPins = watch(
+    () => pinnedCameraPeer(ui.pinned),
+    (peer) => session.setPinnedPeers(peer ? [peer] : []),
+    { immediate: true },
+  )
   // A detached scope: the call outlives the lobby that started it, so its tracks must not be
   // released with the lobby's component scope.
   const media = effectScope(true).run(() => useLocalMedia())!
@@ -78,6 +85,7 @@ export async function joinCall(opts: JoinOptions): Promise<void> {
   const stopPreview = watch(media.preview, (p) => (store.localCamera = p), { immediate: true, flush: 'sync' })
   const unbind = () => {
     stopVisibility()
+    stopPins()
     stopPreview()
     unbindStore()
   }

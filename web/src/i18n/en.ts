@@ -105,6 +105,7 @@ export default {
     handRaised: 'Hand raised',
     micOff: 'Microphone off',
     camOff: 'Camera off',
+    camHeld: 'Video paused: shown again when they speak or when you pin them',
     sharing: 'Sharing screen',
   },
   host: {

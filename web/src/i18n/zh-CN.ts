@@ -107,6 +107,7 @@ const zhCN: typeof en = {
     handRaised: '已举手',
     micOff: '麦克风已关闭',
     camOff: '摄像头已关闭',
+    camHeld: '视频已暂停：对方发言或被你固定后恢复显示',
     sharing: '正在共享屏幕',
   },
   host: {

@@ -11,6 +11,18 @@ export function tileId(peerId: string, kind: 'camera' | 'screen'): string {
 }
 
 /**
+ * The participant whose camera a pinned tile shows, for the SFU's pins (`sfu_pin`): null for no
+ * pin, our own tile, or a screen share (screen shares are always received).
+ */
+export function pinnedCameraPeer(pinned: string | null): string | null {
+  if (!pinned) return null
+  const cut = pinned.lastIndexOf(':')
+  if (cut <= 0 || pinned.slice(cut + 1) !== 'camera') return null
+  const peer = pinned.slice(0, cut)
+  return peer === 'self' ? null : peer
+}
+
+/**
  * The main tile of the spotlight layout: the one the user clicked, else the newest screen share,
  * else the active speaker, else the first other participant, else ourselves.
  */

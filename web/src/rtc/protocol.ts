@@ -157,4 +157,5 @@ export interface ServerEvents {
   sfu_producer_added: (m: ProducerInfo) => void
   sfu_producer_closed: (m: { producer_id: string; user_id?: string }) => void
   sfu_consumer_closed: (m: { consumer_id: string }) => void
+  sfu_consumer_forwarding: (m: { consumer_id: string; producer_id: string; user_id: string; forwarded: boolean }) => void
 }

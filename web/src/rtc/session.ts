@@ -41,6 +41,8 @@ export interface SessionEvents {
   muteRequest: (by: string) => void
   /** SFU rooms: the server names the dominant speaker (our own id when it is us). */
   activeSpeaker: (id: string) => void
+  /** SFU rooms: the server stopped (false) or resumed (true) forwarding a participant's camera (last-N). */
+  cameraForwarded: (id: string, forwarded: boolean) => void
 }
 
 export interface SessionDeps {
@@ -132,6 +134,7 @@ export class MeetingSession extends Emitter<SessionEvents> {
       onPeerMedia: (id) => {
         if (this.roomMode === 'sfu' && this.mesh.has(id)) this.mesh.removePeer(id)
       },
+      onCameraForwarded: (id, forwarded) => this.emit('cameraForwarded', id, forwarded),
       onError: (err) => console.warn('[confab] sfu', err),
       canSignal: () => this.signaling.connected,
     })
@@ -151,6 +154,11 @@ export class MeetingSession extends Emitter<SessionEvents> {
   /** Which remote videos are on screen (tile ids); the SFU pauses the others. null: all. */
   setVisibleVideos(ids: ReadonlySet<string> | null): void {
     this.sfu.setVisible(ids)
+  }
+
+  /** Participants whose camera the SFU forwards whoever speaks (the pinned tile). Ignored in a mesh. */
+  setPinnedPeers(ids: readonly string[]): void {
+    this.sfu.setPins(ids)
   }
 
   /** Every remote participant's RTP receivers (audio levels), from whichever path carries them. */
@@ -454,6 +462,11 @@ export class MeetingSession extends Emitter<SessionEvents> {
     })
     on('sfu_consumer_closed', (m) => {
       if (m && typeof m.consumer_id === 'string') this.sfu.consumerClosed(m.consumer_id)
+    })
+    on('sfu_consumer_forwarding', (m) => {
+      if (m && typeof m.consumer_id === 'string' && typeof m.producer_id === 'string' && typeof m.forwarded === 'boolean') {
+        this.sfu.setForwarding(m)
+      }
     })
     on('message', (m) => this.emit('message', m))
     on('room_state', (m) => this.emit('roomState', { locked: !!m.locked, waiting_room: !!m.waiting_room, has_password: !!m.has_password }))

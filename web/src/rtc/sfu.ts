@@ -5,6 +5,8 @@ import type { ProducerInfo, SfuSource, StreamKind } from './protocol'
 
 /** The longest wait for the server's transport limit before the SFU setup gives up. */
 const MAX_TRANSPORT_RETRY_MS = 30_000
+/** The server's bound on `sfu_pin` (docs/protocol.md). */
+export const MAX_PINS = 4
 
 /*
  * The part of mediasoup-client's Device / Transport / Producer / Consumer that SfuClient uses.
@@ -83,6 +85,11 @@ export interface SfuOptions {
   onRemoteTrackRemoved(peerId: string, kind: StreamKind, stream: MediaStream | null, track: MediaStreamTrack): void
   /** The first SFU media of a participant is set up (the session then drops the mesh link to them). */
   onPeerMedia?(peerId: string): void
+  /**
+   * Whether the server forwards a participant's camera to us (last-N): false while it holds it back
+   * (not among the recent speakers), true again when it forwards it or the camera is gone.
+   */
+  onCameraForwarded?(peerId: string, forwarded: boolean): void
   onTransportState?(direction: 'send' | 'recv', state: ConnectionState): void
   onError?(err: unknown): void
   timers?: Timers
@@ -112,6 +119,15 @@ export interface WireConsumer {
   kind: 'audio' | 'video'
   source: SfuSource
   rtp_parameters: types.RtpParameters
+  /** Whether last-N lets its media through now (absent from older servers: yes). */
+  forwarded?: boolean
+}
+
+/** `sfu_consumer_forwarding`: last-N started or stopped forwarding one of our consumers. */
+export interface ConsumerForwarding {
+  consumer_id: string
+  producer_id: string
+  forwarded: boolean
 }
 
 export const SOURCE_OF_SLOT: Record<Slot, SfuSource> = {
@@ -139,6 +155,8 @@ interface Remote {
   paused: boolean
   /** The epoch whose consume is in flight, so a producer is never consumed twice. */
   consuming: number | null
+  /** Whether the server forwards its media (last-N holds back cameras only). */
+  forwarded: boolean
 }
 
 /**
@@ -182,6 +200,10 @@ export class SfuClient {
   private visible: ReadonlySet<string> | null = null
   private active = false
   private midSeq = 0
+  /** Participants whose camera we pinned (`sfu_pin`), sent again after every setup. */
+  private pins: string[] = []
+  /** Forwarding news about consumers whose sfu_consume answer we have not handled yet. */
+  private earlyForwarding = new Map<string, boolean>()
   /** Counts ICE restarts, for tests and troubleshooting. */
   iceRestarts = 0
 
@@ -264,6 +286,29 @@ export class SfuClient {
   setVisible(keys: ReadonlySet<string> | null): void {
     this.visible = keys ? new Set(keys) : null
     for (const r of this.remotes.values()) if (r.consumer) this.applyPause(r)
+  }
+
+  /**
+   * The participants whose camera we always want, whoever speaks (the pinned tile); the server's
+   * last-N forwards the recent speakers' cameras besides. Remembered while the SFU is idle.
+   */
+  setPins(userIds: readonly string[]): void {
+    const next = [...new Set(userIds)].filter((id) => id && id !== this.selfId).slice(0, MAX_PINS)
+    if (next.length === this.pins.length && next.every((id, i) => id === this.pins[i])) return
+    this.pins = next
+    if (this.active) void this.sendPins(this.epoch)
+  }
+
+  /** `sfu_consumer_forwarding`. */
+  setForwarding(m: ConsumerForwarding): void {
+    const r = this.remotes.get(m.producer_id)
+    if (!r) return
+    if (!r.consumer) {
+      // Its sfu_consume answer is still on its way to consume(): it will apply this then.
+      if (r.consuming !== null) this.earlyForwarding.set(m.consumer_id, m.forwarded)
+      return
+    }
+    if (r.consumer.id === m.consumer_id) this.setForwarded(r, m.forwarded)
   }
 
   /** `sfu_producer_added`, or a producer listed in a join ack. */
@@ -350,7 +395,7 @@ export class SfuClient {
   }
 
   private remember(info: ProducerInfo): Remote {
-    const r: Remote = { info: { ...info }, consumer: null, paused: true, consuming: null }
+    const r: Remote = { info: { ...info }, consumer: null, paused: true, consuming: null, forwarded: true }
     this.remotes.set(info.producer_id, r)
     return r
   }
@@ -369,11 +414,29 @@ export class SfuClient {
     this.send = this.wireTransport(device.createSendTransport(this.transportOptions(sendInfo.transport)), 'send', epoch)
     this.recv = this.wireTransport(device.createRecvTransport(this.transportOptions(recvInfo.transport)), 'recv', epoch)
     this.settleTransports(true)
+    if (this.pins.length) void this.sendPins(epoch)
     await Promise.all([
       ...[...this.tracks.keys()].map((slot) => this.enqueueSend(() => (stale() ? Promise.resolve() : this.syncSlot(slot)))),
       ...[...this.remotes.values()].map((r) => this.consume(r, epoch)),
     ])
     return !stale()
+  }
+
+  private async sendPins(epoch: number): Promise<void> {
+    if (!(await this.transports) || epoch !== this.epoch) return
+    try {
+      await this.opts.request('sfu_pin', { user_ids: this.pins })
+    } catch (err) {
+      // E.g. unknown_peer: the pinned participant left meanwhile; the next pin replaces it.
+      this.opts.onError?.(err)
+    }
+  }
+
+  /** Records whether the server forwards a remote's media; a camera's change is reported. */
+  private setForwarded(r: Remote, forwarded: boolean): void {
+    if (r.forwarded === forwarded) return
+    r.forwarded = forwarded
+    if (r.info.source === 'camera') this.opts.onCameraForwarded?.(r.info.user_id, forwarded)
   }
 
   /**
@@ -534,6 +597,9 @@ export class SfuClient {
       })
       // A producer closed meanwhile took its consumer with it on the server.
       if (!current()) return
+      const early = this.earlyForwarding.get(wire.id)
+      this.earlyForwarding.delete(wire.id)
+      this.setForwarded(r, early ?? wire.forwarded ?? true)
       const consumer = await recv.consume({
         id: wire.id,
         producerId: wire.producer_id,
@@ -596,6 +662,7 @@ export class SfuClient {
   private drop(r: Remote): void {
     const c = r.consumer
     r.consumer = null
+    this.setForwarded(r, true)
     if (!c) return
     c.close()
     this.removePeerTrack(r.info.user_id, streamKindOf(r.info.source), c.track)
@@ -635,7 +702,9 @@ export class SfuClient {
       r.consumer = null
       r.paused = true
       r.consuming = null
+      this.setForwarded(r, true)
     }
+    this.earlyForwarding.clear()
     this.peerTracks.clear()
     this.send?.close()
     this.recv?.close()

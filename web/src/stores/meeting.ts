@@ -14,6 +14,8 @@ export interface PeerView extends MediaFlags {
   screenStream: MediaStream | null
   quality: Quality | null
   connection: RTCPeerConnectionState
+  /** SFU rooms: the server holds back this camera (not among the recent speakers, last-N). */
+  cameraHeld: boolean
 }
 
 /** A short message for the user (shown as a toast by the meeting view); `key` is an i18n key. */
@@ -151,6 +153,7 @@ export const useMeetingStore = defineStore('meeting', ({ action }) => {
       screenStream: peers.value[id]?.screenStream ?? null,
       quality: null,
       connection: 'new',
+      cameraHeld: peers.value[id]?.cameraHeld ?? false,
     }
   }
 
@@ -181,6 +184,11 @@ export const useMeetingStore = defineStore('meeting', ({ action }) => {
     const left = rest ? markRaw(rest) : null
     if (kind === 'screen') p.screenStream = left
     else p.camera = left
+  }
+
+  function setCameraForwarded(id: string, forwarded: boolean): void {
+    const p = peers.value[id]
+    if (p) p.cameraHeld = !forwarded
   }
 
   function setConnection(id: string, state: RTCPeerConnectionState): void {
@@ -228,6 +236,7 @@ export const useMeetingStore = defineStore('meeting', ({ action }) => {
       s.on('mode', (m) => (mode.value = m)),
       s.on('sfuFailed', () => pushNotice('notice.sfuFailed', {}, 'warning')),
       s.on('peerConnection', (id, st) => setConnection(id, st)),
+      s.on('cameraForwarded', (id, forwarded) => setCameraForwarded(id, forwarded)),
     ]
     return () => offs.forEach((off) => off())
   }
@@ -240,6 +249,6 @@ export const useMeetingStore = defineStore('meeting', ({ action }) => {
     room, selfId, selfName, role, isHost, roomState, waiters, notice, status, error, peers, order, local, localCamera, localScreen,
     chat, activeSpeaker, session, peerList, tiles, mode,
     reset, applyJoin, applyKnock, setRoomState, addWaiter, resolveWaiter, changeRole, pushNotice, addPeer, removePeer, updatePeerState, setRemoteStream,
-    removeRemoteTrack, setConnection, setQuality, addMessage, setLocal, bind, localTrack,
+    removeRemoteTrack, setCameraForwarded, setConnection, setQuality, addMessage, setLocal, bind, localTrack,
   }
 })

@@ -179,6 +179,8 @@ export class FakeSfuServer {
   failing = new Map<string, string>()
   /** Make the next request of an event fail with this error (then answer normally). */
   failingOnce = new Map<string, FakeSfuError>()
+  /** Producers whose consumers last-N holds back (`forwarded: false` in the consume answer). */
+  heldBack = new Set<string>()
   /** Hold sfu_consume answers until released (to race them). */
   holdConsume = false
   private held: (() => void)[] = []
@@ -223,6 +225,7 @@ export class FakeSfuServer {
             kind: info.kind,
             source: info.source,
             rtp_parameters: { codecs: [], encodings: [{ ssrc: ++this.ssrc }] },
+            forwarded: !this.heldBack.has(info.producer_id),
           },
         } as T
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gridColumns, paginate, spotlightTile, stageView, tilesPerPage, type TileSource } from '../../src/layout/tiles'
+import { gridColumns, paginate, pinnedCameraPeer, spotlightTile, stageView, tilesPerPage, type TileSource } from '../../src/layout/tiles'
 
 const t = (peerId: string, kind: 'camera' | 'screen' = 'camera'): TileSource => ({
   id: `${peerId}:${kind}`, peerId, kind, isSelf: peerId === 'self',
@@ -14,6 +14,15 @@ describe('tiles', () => {
     expect(spotlightTile([...tiles, t('a', 'screen')], null, 'b')).toBe('a:screen')
     expect(spotlightTile([...tiles, t('a', 'screen')], 'b:camera', null)).toBe('b:camera')
     expect(spotlightTile([t('self')], 'gone:camera', null)).toBe('self:camera')
+  })
+
+  it('pins the SFU to the participant of a pinned camera tile, not to ourselves or a screen', () => {
+    expect(pinnedCameraPeer('abc:camera')).toBe('abc')
+    expect(pinnedCameraPeer('abc:screen')).toBeNull()
+    expect(pinnedCameraPeer('self:camera')).toBeNull()
+    expect(pinnedCameraPeer(null)).toBeNull()
+    expect(pinnedCameraPeer(':camera')).toBeNull()
+    expect(pinnedCameraPeer('camera')).toBeNull()
   })
 
   it('chooses grid columns that make tiles biggest', () => {

@@ -46,6 +46,7 @@ function setup() {
   const removed: TrackEvent[] = []
   const errors: unknown[] = []
   const mediaFrom: string[] = []
+  const forwarding: [string, boolean][] = []
   const sfu = new SfuClient({
     request: server.request,
     createDevice: async () => device,
@@ -55,13 +56,14 @@ function setup() {
     onRemoteTrackRemoved: (peer, kind, stream, track) =>
       removed.push({ peer, kind, stream: stream as unknown as FakeStream | null, track: track as unknown as FakeTrack }),
     onPeerMedia: (peer) => mediaFrom.push(peer),
+    onCameraForwarded: (peer, forwarded) => forwarding.push([peer, forwarded]),
     onError: (e) => errors.push(e),
     timers,
     canSignal: () => signaling.up,
   })
   const mic = new FakeTrack('audio')
   const cam = new FakeTrack('video', 720)
-  return { server, device, timers, signaling, added, removed, errors, mediaFrom, sfu, mic, cam }
+  return { server, device, timers, signaling, added, removed, errors, mediaFrom, forwarding, sfu, mic, cam }
 }
 
 /** The latest stream we were given for a participant's camera or screen. */
@@ -209,6 +211,72 @@ describe('SfuClient', () => {
     // null: no view tells us, so everything is wanted.
     t.sfu.setVisible(null)
     expect(t.server.calls).toEqual([['sfu_resume_consumer', { consumer_id: 'cons-a-camera' }]])
+  })
+
+  it('reports a camera that last-N holds back, and when it flows again; other sources and stale consumers are ignored', async () => {
+    const t = setup()
+    t.server.heldBack.add('b-camera')
+    const ps = [producer('a', 'camera'), producer('b', 'mic'), producer('b', 'camera'), producer('c', 'screen')].map((p) => t.server.add(p))
+    await t.sfu.start('me', [], ps)
+    await flush()
+    // The consume answer says b's camera is held back; forwarded ones need no news.
+    expect(t.forwarding).toEqual([['b', false]])
+
+    t.sfu.setForwarding({ consumer_id: 'cons-b-camera', producer_id: 'b-camera', forwarded: true })
+    t.sfu.setForwarding({ consumer_id: 'cons-b-camera', producer_id: 'b-camera', forwarded: true })
+    expect(t.forwarding).toEqual([['b', false], ['b', true]])
+    // News about an older consumer of that producer, about audio or a screen, or an unknown producer.
+    t.sfu.setForwarding({ consumer_id: 'cons-old', producer_id: 'b-camera', forwarded: false })
+    t.sfu.setForwarding({ consumer_id: 'cons-b-mic', producer_id: 'b-mic', forwarded: false })
+    t.sfu.setForwarding({ consumer_id: 'cons-c-screen', producer_id: 'c-screen', forwarded: false })
+    t.sfu.setForwarding({ consumer_id: 'x', producer_id: 'nope', forwarded: false })
+    expect(t.forwarding).toEqual([['b', false], ['b', true]])
+
+    // A held-back camera that goes away is no longer held back.
+    t.sfu.setForwarding({ consumer_id: 'cons-a-camera', producer_id: 'a-camera', forwarded: false })
+    t.sfu.removeProducer('a-camera')
+    expect(t.forwarding.slice(2)).toEqual([['a', false], ['a', true]])
+  })
+
+  it('applies forwarding news that overtook its consume answer', async () => {
+    const t = setup()
+    await t.sfu.start('me', [], [])
+    t.server.holdConsume = true
+    t.sfu.addProducer(t.server.add(producer('a', 'camera')))
+    await flush()
+    // The answer (forwarded) is on its way; the newer news says held back.
+    t.sfu.setForwarding({ consumer_id: 'cons-a-camera', producer_id: 'a-camera', forwarded: false })
+    t.server.releaseConsumes()
+    await flush()
+    expect(t.forwarding).toEqual([['a', false]])
+  })
+
+  it('sends its pins with sfu_pin once the SFU runs, again after each setup, only when they change', async () => {
+    const t = setup()
+    t.sfu.setPins(['a'])  // idle: remembered
+    expect(t.server.named('sfu_pin')).toEqual([])
+    await t.sfu.start('me', [], [])
+    await flush()
+    expect(t.server.named('sfu_pin')).toEqual([{ user_ids: ['a'] }])
+    t.sfu.setPins(['a'])
+    await flush()
+    expect(t.server.named('sfu_pin')).toHaveLength(1)
+    // Ourselves and repeats are dropped, and the server's bound is kept.
+    t.sfu.setPins(['b', 'me', 'b', 'c', 'd', 'e', 'f'])
+    await flush()
+    expect(t.server.named('sfu_pin').at(-1)).toEqual({ user_ids: ['b', 'c', 'd', 'e'] })
+    // A new setup (a rejoin) tells the new transports' server side again.
+    await t.sfu.start('me', [], [])
+    await flush()
+    expect(t.server.named('sfu_pin')).toHaveLength(3)
+    t.sfu.setPins([])
+    await flush()
+    expect(t.server.named('sfu_pin').at(-1)).toEqual({ user_ids: [] })
+    // A refused pin (the participant just left) is reported, not thrown.
+    t.server.failing.set('sfu_pin', 'unknown_peer')
+    t.sfu.setPins(['gone'])
+    await flush()
+    expect((t.errors.at(-1) as { code: string }).code).toBe('unknown_peer')
   })
 
   it('restarts ICE when a transport fails, and after a disconnection that lasts', async () => {

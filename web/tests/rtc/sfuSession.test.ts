@@ -249,6 +249,28 @@ describe('MeetingSession in SFU rooms', () => {
     expect(entries.map((e) => e.type)).toContain('inbound-rtp')
   })
 
+  it('shows a camera held back by last-N as such in the store, and sends the pinned participant', async () => {
+    const { sig, session, store } = make()
+    sig.acks = [{ mode: 'sfu', participants: ['a', 'b'], producers: [producer('a', 'camera'), producer('b', 'camera')] }]
+    sig.sfu.heldBack.add('b-camera')
+    await session.join('r', 'Me', {})
+    await flush()
+    expect(store.peers.a!.cameraHeld).toBe(false)
+    expect(store.peers.b!.cameraHeld).toBe(true)
+    sig.fire('sfu_consumer_forwarding', { consumer_id: 'cons-b-camera', producer_id: 'b-camera', user_id: 'b', forwarded: true })
+    sig.fire('sfu_consumer_forwarding', { consumer_id: 'cons-a-camera', producer_id: 'a-camera', user_id: 'a', forwarded: false })
+    expect(store.peers.b!.cameraHeld).toBe(false)
+    expect(store.peers.a!.cameraHeld).toBe(true)
+    // Malformed events change nothing.
+    sig.fire('sfu_consumer_forwarding', { consumer_id: 'cons-a-camera', producer_id: 'a-camera', forwarded: 'yes' })
+    sig.fire('sfu_consumer_forwarding', null)
+    expect(store.peers.a!.cameraHeld).toBe(true)
+
+    session.setPinnedPeers(['b'])
+    await flush()
+    expect(sig.sfu.named('sfu_pin')).toEqual([{ user_ids: ['b'] }])
+  })
+
   it('takes the active speaker from the server in an SFU room (join ack, then events), never in a mesh', async () => {
     const sfu = make()
     sfu.sig.acks = [{ mode: 'sfu', participants: ['a', 'b'], active_speaker: 'a' }]

@@ -51,6 +51,20 @@ describe('meeting store', () => {
     expect(s.activeSpeaker).toBeNull()
   })
 
+  it('marks a camera the SFU holds back, keeps the mark when the peer is announced again, forgets it on a rejoin', () => {
+    const s = useMeetingStore()
+    s.applyJoin(joinResult())
+    expect(s.peers.p1!.cameraHeld).toBe(false)
+    s.setCameraForwarded('p1', false)
+    s.setCameraForwarded('nobody', false)
+    expect(s.peers.p1!.cameraHeld).toBe(true)
+    expect(s.peers.p2!.cameraHeld).toBe(false)
+    s.addPeer(participant('p1', 'Ann'))
+    expect(s.peers.p1!.cameraHeld).toBe(true)
+    s.applyJoin(joinResult())
+    expect(s.peers.p1!.cameraHeld).toBe(false)
+  })
+
   it('keeps each chat message once', () => {
     const s = useMeetingStore()
     s.applyJoin(joinResult())

@@ -57,4 +57,23 @@ describe('MeetingView paging', () => {
     expect(el.querySelectorAll('[data-testid=hidden-audio]')).toHaveLength(0)
     app.unmount()
   })
+
+  it('a camera held back by last-N shows the avatar, not a frozen frame, until it flows again', async () => {
+    const { el, app, store } = await mount(3)
+    const tile = (id: string) => el.querySelector(`[data-tile="${id}:camera"]`)!
+    const showsVideo = (id: string) => (tile(id).querySelector('video') as HTMLElement).style.display !== 'none'
+    expect(showsVideo('p1')).toBe(true)
+    store.setCameraForwarded('p1', false)
+    await nextTick()
+    expect(showsVideo('p1')).toBe(false)
+    expect(tile('p1').querySelector('[data-testid=avatar]')).not.toBeNull()
+    expect(tile('p1').querySelector('[data-testid=cam-held]')).not.toBeNull()
+    expect(tile('p1').querySelector('[data-testid=cam-off]')).toBeNull()
+    expect(tile('p2').querySelector('[data-testid=avatar]')).toBeNull()
+    store.setCameraForwarded('p1', true)
+    await nextTick()
+    expect(showsVideo('p1')).toBe(true)
+    expect(tile('p1').querySelector('[data-testid=cam-held]')).toBeNull()
+    app.unmount()
+  })
 })
