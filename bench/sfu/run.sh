@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The SFU under load: one room of 10, 25 and 50 synthetic participants, everyone publishing Opus
+# and VP8 and receiving every audio and at most 9 videos (last-N = 9), against confab's SFU and
+# (when Janus is installed, or BENCH_JANUS=1) Janus VideoRoom, one after the other in the same run.
+# The server runs on CPU 0, the generator on CPU 1. Writes bench/results/sfu.{jsonl,md}.
+#
+#   bench/sfu/run.sh                  # 10, 25, 50; 20 s each
+#
+# Environment:
+#   SFU_SIZES="10 25 50"   room sizes
+#   SFU_DURATION=20        seconds measured per run (after everyone is connected + 3 s)
+#   BENCH_JANUS=0|1        skip / require the Janus runs (default: run them if janus is installed)
+#   BENCH_SKIP_BUILD=1     use the binaries already built
+#   BENCH_WAIT_QUIET=<s>   before each run wait up to <s> seconds for an idle machine
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+source bench/lib.sh
+SERVER_BIN=build/bench-server/app/confab-server
+BENCH_BIN=build/bench/confab-sfu-bench
+RESULTS=bench/results
+SIZES=${SFU_SIZES:-10 25 50}
+DURATION=${SFU_DURATION:-20}
+SERVER_CPU=0
+GENERATOR_CPU=1
+
+if [[ "${BENCH_JANUS:-}" == 1 ]]; then scripts/setup.sh janus; else scripts/setup.sh; fi
+JANUS=0
+if [[ "${BENCH_JANUS:-}" != 0 ]] && command -v janus >/dev/null; then JANUS=1; fi
+resolve_server_src
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  cmake -S bench -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/bench -j2 --target confab-sfu-bench
+  build_server build/bench-server Release
+fi
+raise_fd_limit
+detect_server_flags "$SERVER_BIN"
+
+mkdir -p "$RESULTS"
+TMP=$(mktemp -d /tmp/confab-sfu-bench.XXXXXX)
+JANUS_PID=
+stop_janus() {
+  if [[ -n "$JANUS_PID" ]]; then
+    kill -TERM "$JANUS_PID" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$JANUS_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$JANUS_PID" 2>/dev/null || true
+    wait "$JANUS_PID" 2>/dev/null || true
+    JANUS_PID=
+  fi
+}
+trap 'stop_server; stop_janus; rm -rf "$TMP"' EXIT
+
+out=$RESULTS/sfu.jsonl
+: >"$out"
+# run_generator <label> <args...>: one JSON line to $out (an error line if it failed).
+run_generator() {
+  local label=$1 rc=0
+  shift
+  timeout 300 taskset -c "$GENERATOR_CPU" "$BENCH_BIN" -d "$DURATION" "$@" >"$TMP/run.json" || rc=$?
+  if [[ -s "$TMP/run.json" ]]; then
+    cat "$TMP/run.json" >>"$out"
+  else
+    echo "{\"server\":\"$label\",\"error\":\"generator exit code $rc\"}" >>"$out"
+  fi
+}
+
+for n in $SIZES; do
+  wait_quiet "${BENCH_WAIT_QUIET:-0}"
+  # --mesh-max 0: the room is on the SFU from its first member; one media worker.
+  start_server "$TMP" "--mesh-max 0 --room-capacity 1000 --rtc-workers 1 --rtc-port 0" \
+    taskset -c "$SERVER_CPU"
+  echo "== confab, $n participants: server pid $SERVER_PID port $PORT" >&2
+  run_generator confab --server confab --port "$PORT" -n "$n" --server-pid "$SERVER_PID"
+  stop_server
+  sleep 1
+
+  if [[ "$JANUS" == 1 ]]; then
+    wait_quiet "${BENCH_WAIT_QUIET:-0}"
+    bench/sfu/janus/start.sh "$TMP/janus" "$SERVER_CPU" >"$TMP/janus.env"
+    # shellcheck disable=SC1091
+    source "$TMP/janus.env"  # JANUS_PID, JANUS_PORT
+    echo "== janus, $n participants: pid $JANUS_PID port $JANUS_PORT" >&2
+    run_generator janus --server janus --port "$JANUS_PORT" -n "$n" --server-pid "$JANUS_PID" \
+      --room 1234
+    stop_janus
+    sleep 1
+  fi
+done
+
+{
+  python3 bench/sfu/table.py "$out"
+  echo
+  echo "confab: $SERVER_DESC on CPU $SERVER_CPU (whole process), flags:$COMMON --mesh-max 0" \
+    "--rtc-workers 1. Generator on CPU $GENERATOR_CPU. $DURATION s per run."
+} >"$RESULTS/sfu.md"
+cat "$RESULTS/sfu.md"
