@@ -158,17 +158,18 @@ void ConfabClient::create_transport(bool send) {
 
 void ConfabClient::transport_created(bool send, const json& t) {
   const auto& candidate = t.at("iceCandidates").at(0);
-  const asio::ip::udp::endpoint server(asio::ip::make_address(candidate.at("ip").get<std::string>()),
-                                       candidate.at("port").get<std::uint16_t>());
+  const asio::ip::udp::endpoint server(
+      asio::ip::make_address(candidate.at("ip").get<std::string>()),
+      candidate.at("port").get<std::uint16_t>());
   std::string fingerprint;
   for (const auto& f : t.at("dtlsParameters").at("fingerprints")) {
     if (f.value("algorithm", "") == "sha-256") fingerprint = f.value("value", "");
   }
-  MediaPeer& peer = participant_.add_transport(
-      send, server,
-      {t.at("iceParameters").at("usernameFragment").get<std::string>(),
-       t.at("iceParameters").at("password").get<std::string>()},
-      fingerprint);
+  MediaPeer& peer =
+      participant_.add_transport(send, server,
+                                 {t.at("iceParameters").at("usernameFragment").get<std::string>(),
+                                  t.at("iceParameters").at("password").get<std::string>()},
+                                 fingerprint);
   const std::string id = t.at("id").get<std::string>();
   (send ? send_transport_ : recv_transport_) = id;
   const json dtls = {
@@ -217,14 +218,14 @@ void ConfabClient::consume(const std::string& producer_id) {
        [this](const json& ack) {
          const json& c = ack.at("consumer");
          const bool video = c.value("kind", "") == "video";
-         const auto ssrc = c.at("rtp_parameters").at("encodings").at(0).at("ssrc").get<std::uint32_t>();
+         const auto ssrc =
+             c.at("rtp_parameters").at("encodings").at(0).at("ssrc").get<std::uint32_t>();
          // Last-N = max_video by hand: the others' videos stay paused, as off-screen tiles do.
          if (video && asked_video_ >= target_.max_video) return;
          if (video) ++asked_video_;
          participant_.expect_stream(ssrc, video);
-         emit("sfu_resume_consumer", {{"consumer_id", c.at("id")}}, [this, video](const json&) {
-           ++(video ? resumed_video_ : resumed_audio_);
-         });
+         emit("sfu_resume_consumer", {{"consumer_id", c.at("id")}},
+              [this, video](const json&) { ++(video ? resumed_video_ : resumed_audio_); });
        });
 }
 

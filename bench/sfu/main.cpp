@@ -33,6 +33,7 @@ struct Options {
   std::string room = "sfu-bench";
   std::uint32_t participants = 10;
   std::uint32_t max_video = 9;
+  std::uint32_t speakers = 3;
   double warmup_s = 3;
   double duration_s = 20;
   double setup_timeout_s = 90;
@@ -68,6 +69,8 @@ int main(int argc, char** argv) {
   app.add_option("--room", o.room, "Room name (confab) or number (Janus)");
   app.add_option("-n,--participants", o.participants)->check(CLI::Range(2, 500));
   app.add_option("--max-video", o.max_video, "Videos each participant receives (last-N)");
+  app.add_option("--speakers", o.speakers,
+                 "Participants talking (50 audio packets/s); the others send DTX silence");
   app.add_option("--warmup", o.warmup_s, "Seconds between all connected and the window");
   app.add_option("-d,--duration", o.duration_s, "Seconds of measurement");
   app.add_option("--setup-timeout", o.setup_timeout_s);
@@ -88,7 +91,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<Participant>> participants;
   std::vector<std::unique_ptr<Signaling>> clients;
   for (std::uint32_t i = 0; i < o.participants; ++i) {
-    participants.push_back(std::make_unique<Participant>(io, dtls, i));
+    participants.push_back(std::make_unique<Participant>(io, dtls, i, i < o.speakers));
     clients.push_back(std::make_unique<ConfabClient>(io, *participants.back(), target));
   }
 
@@ -98,7 +101,8 @@ int main(int argc, char** argv) {
   std::function<void()> join_next = [&] {
     if (joined == clients.size()) return;
     clients[joined++]->start();
-    join_timer.expires_after(std::chrono::microseconds(static_cast<int>(o.join_interval_ms * 1000)));
+    join_timer.expires_after(
+        std::chrono::microseconds(static_cast<int>(o.join_interval_ms * 1000)));
     join_timer.async_wait([&](const boost::system::error_code& ec) {
       if (!ec) join_next();
     });
@@ -197,7 +201,8 @@ int main(int argc, char** argv) {
 
   json out = {{"server", o.server},
               {"participants", o.participants},
-              {"max_video", o.max_video}};
+              {"max_video", o.max_video},
+              {"speakers", std::min(o.speakers, o.participants)}};
   if (!failure.empty()) {
     out["error"] = failure;
     std::cout << out.dump() << std::endl;
@@ -222,9 +227,9 @@ int main(int argc, char** argv) {
   out["video_pps"] = static_cast<double>(t.video_packets) / seconds;
   out["audio_pps"] = static_cast<double>(t.audio_packets) / seconds;
   out["forwarded_pps"] = packets / seconds;
-  out["loss_pct"] =
-      t.expected ? 100.0 * static_cast<double>(t.expected - t.received) / static_cast<double>(t.expected)
-                 : 0.0;
+  out["loss_pct"] = t.expected ? 100.0 * static_cast<double>(t.expected - t.received) /
+                                     static_cast<double>(t.expected)
+                               : 0.0;
   out["latency_p50_us"] = static_cast<double>(t.latency.percentile(50)) / 1e3;
   out["latency_p99_us"] = static_cast<double>(t.latency.percentile(99)) / 1e3;
   out["latency_max_us"] = static_cast<double>(t.latency.max()) / 1e3;
@@ -233,7 +238,8 @@ int main(int argc, char** argv) {
   out["keyframes_sent"] = keyframes;
   out["retransmissions"] = retransmissions;
   out["unknown_ssrc_packets"] = unknown;
-  out["generator_cpu_pct"] = 100.0 * static_cast<double>(self_after - self_before) / static_cast<double>(window_ns);
+  out["generator_cpu_pct"] =
+      100.0 * static_cast<double>(self_after - self_before) / static_cast<double>(window_ns);
   if (server_before && server_after) {
     const double cpu_ns = static_cast<double>(server_after->cpu_ns - server_before->cpu_ns);
     std::int64_t busiest = 0;
@@ -243,10 +249,12 @@ int main(int argc, char** argv) {
     }
     const double streams = static_cast<double>(t.video_streams + t.audio_streams);
     out["server_cpu_pct"] = 100.0 * cpu_ns / static_cast<double>(window_ns);
-    out["server_busiest_thread_pct"] = 100.0 * static_cast<double>(busiest) / static_cast<double>(window_ns);
+    out["server_busiest_thread_pct"] =
+        100.0 * static_cast<double>(busiest) / static_cast<double>(window_ns);
     out["cpu_us_per_packet"] = packets > 0 ? cpu_ns / 1e3 / packets : 0.0;
     // CPU per forwarded stream: percent of one core per stream (audio and video alike).
-    out["cpu_pct_per_stream"] = streams > 0 ? 100.0 * cpu_ns / static_cast<double>(window_ns) / streams : 0.0;
+    out["cpu_pct_per_stream"] =
+        streams > 0 ? 100.0 * cpu_ns / static_cast<double>(window_ns) / streams : 0.0;
     out["server_rss_kb"] = server_after->rss_kb;
     out["server_hwm_kb"] = server_after->hwm_kb;
   }

@@ -49,7 +49,9 @@ MediaPeer::MediaPeer(asio::io_context& io, csfu::DtlsContext& dtls, const udp::e
   wait_readable();
 }
 
-MediaPeer::~MediaPeer() { closing_ = true; }
+MediaPeer::~MediaPeer() {
+  closing_ = true;
+}
 
 void MediaPeer::check() {
   std::array<std::uint8_t, 12> transaction{};
@@ -85,7 +87,8 @@ void MediaPeer::drain() {
       headers[i].msg_hdr.msg_iov = &iov[i];
       headers[i].msg_hdr.msg_iovlen = 1;
     }
-    const int n = ::recvmmsg(socket_.native_handle(), headers.data(), kBatch, MSG_DONTWAIT, nullptr);
+    const int n =
+        ::recvmmsg(socket_.native_handle(), headers.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;
     const std::int64_t now = steady_ns();
     datagrams_in_ += static_cast<std::uint64_t>(n);
@@ -101,9 +104,8 @@ void MediaPeer::receive(std::span<std::uint8_t> datagram, std::int64_t now_ns) {
   switch (csfu::classify(datagram)) {
     case csfu::PacketKind::Stun: {
       const auto message = csfu::StunMessage::parse(datagram);
-      if (message && message->is_binding_success() &&
-          message->check_message_integrity(ice_.pwd) && message->check_fingerprint() &&
-          !dtls_started_) {
+      if (message && message->is_binding_success() && message->check_message_integrity(ice_.pwd) &&
+          message->check_fingerprint() && !dtls_started_) {
         dtls_started_ = true;
         csfu::DtlsTransport::Callbacks callbacks;
         callbacks.send = [this](std::span<const std::uint8_t> d) { send_datagram(d); };

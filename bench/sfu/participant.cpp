@@ -14,9 +14,8 @@ class Participant::SendHandler final : public MediaPeerHandler {
   void on_nack(std::uint32_t ssrc, std::uint16_t sequence) override {
     ++p_.nacks_;
     if (ssrc != p_.source_.video_ssrc() || !p_.send_) return;
-    p_.source_.retransmit(sequence, [this](std::span<std::uint8_t> b, std::size_t n) {
-      p_.send_->send_rtp(b, n);
-    });
+    p_.source_.retransmit(
+        sequence, [this](std::span<std::uint8_t> b, std::size_t n) { p_.send_->send_rtp(b, n); });
   }
 
  private:
@@ -44,12 +43,12 @@ class Participant::RecvHandler final : public MediaPeerHandler {
 };
 
 Participant::Participant(boost::asio::io_context& io, confab::sfu::DtlsContext& dtls,
-                         std::uint32_t index)
+                         std::uint32_t index, bool speaking)
     : index_(index),
       io_(io),
       dtls_(dtls),
       source_(0x10000000u + index * 16u, 0x10000000u + index * 16u + 1u, steady_ns(),
-              0x9e3779b9u * (index + 1)),
+              0x9e3779b9u * (index + 1), speaking),
       send_handler_(std::make_unique<SendHandler>(*this)),
       recv_handler_(std::make_unique<RecvHandler>(*this)) {}
 

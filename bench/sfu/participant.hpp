@@ -28,7 +28,8 @@ struct Totals {
 
 class Participant {
  public:
-  Participant(boost::asio::io_context& io, confab::sfu::DtlsContext& dtls, std::uint32_t index);
+  Participant(boost::asio::io_context& io, confab::sfu::DtlsContext& dtls, std::uint32_t index,
+              bool speaking);
   ~Participant();
 
   // A transport the server made for us: `send` for publishing, else for receiving.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The SFU under load: one room of 10, 25 and 50 synthetic participants, everyone publishing Opus
 # and VP8 and receiving every audio and at most 9 videos (last-N = 9), against confab's SFU and
-# (when Janus is installed, or BENCH_JANUS=1) Janus VideoRoom, one after the other in the same run.
+# Janus VideoRoom (Debian's package, installed here if missing), one after the other in one run.
 # The server runs on CPU 0, the generator on CPU 1. Writes bench/results/sfu.{jsonl,md}.
 #
 #   bench/sfu/run.sh                  # 10, 25, 50; 20 s each
@@ -9,7 +9,11 @@
 # Environment:
 #   SFU_SIZES="10 25 50"   room sizes
 #   SFU_DURATION=20        seconds measured per run (after everyone is connected + 3 s)
-#   BENCH_JANUS=0|1        skip / require the Janus runs (default: run them if janus is installed)
+#   SFU_SPEAKERS=3         participants talking (50 audio packets/s each); the others send DTX
+#                          silence as browsers do (a packet per 400 ms); a number >= N: all talk
+#   BENCH_NICE=-10         niceness of servers and generator (the machine is shared: other work
+#                          preempts them less); 0 to leave it
+#   BENCH_JANUS=0          skip the Janus runs (default: install Debian's janus if missing, run it)
 #   BENCH_SKIP_BUILD=1     use the binaries already built
 #   BENCH_WAIT_QUIET=<s>   before each run wait up to <s> seconds for an idle machine
 set -euo pipefail
@@ -24,10 +28,20 @@ SIZES=${SFU_SIZES:-10 25 50}
 DURATION=${SFU_DURATION:-20}
 SERVER_CPU=0
 GENERATOR_CPU=1
+SPEAKERS=${SFU_SPEAKERS:-3}
+NICE=(nice -n "${BENCH_NICE:--10}")
 
-if [[ "${BENCH_JANUS:-}" == 1 ]]; then scripts/setup.sh janus; else scripts/setup.sh; fi
+# Janus comes from Debian (1.1.x); only this benchmark needs it, so scripts/setup.sh does not.
 JANUS=0
-if [[ "${BENCH_JANUS:-}" != 0 ]] && command -v janus >/dev/null; then JANUS=1; fi
+if [[ "${BENCH_JANUS:-1}" != 0 ]]; then
+  if ! command -v janus >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends janus
+  fi
+  JANUS=1
+fi
 resolve_server_src
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   cmake -S bench -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -57,7 +71,8 @@ out=$RESULTS/sfu.jsonl
 run_generator() {
   local label=$1 rc=0
   shift
-  timeout 300 taskset -c "$GENERATOR_CPU" "$BENCH_BIN" -d "$DURATION" "$@" >"$TMP/run.json" || rc=$?
+  timeout 300 "${NICE[@]}" taskset -c "$GENERATOR_CPU" "$BENCH_BIN" -d "$DURATION" \
+    --speakers "$SPEAKERS" "$@" >"$TMP/run.json" || rc=$?
   if [[ -s "$TMP/run.json" ]]; then
     cat "$TMP/run.json" >>"$out"
   else
@@ -69,7 +84,7 @@ for n in $SIZES; do
   wait_quiet "${BENCH_WAIT_QUIET:-0}"
   # --mesh-max 0: the room is on the SFU from its first member; one media worker.
   start_server "$TMP" "--mesh-max 0 --room-capacity 1000 --rtc-workers 1 --rtc-port 0" \
-    taskset -c "$SERVER_CPU"
+    "${NICE[@]}" taskset -c "$SERVER_CPU"
   echo "== confab, $n participants: server pid $SERVER_PID port $PORT" >&2
   run_generator confab --server confab --port "$PORT" -n "$n" --server-pid "$SERVER_PID"
   stop_server
@@ -77,7 +92,7 @@ for n in $SIZES; do
 
   if [[ "$JANUS" == 1 ]]; then
     wait_quiet "${BENCH_WAIT_QUIET:-0}"
-    bench/sfu/janus/start.sh "$TMP/janus" "$SERVER_CPU" >"$TMP/janus.env"
+    bench/sfu/janus/start.sh "$TMP/janus" "$SERVER_CPU" "${BENCH_NICE:--10}" >"$TMP/janus.env"
     # shellcheck disable=SC1091
     source "$TMP/janus.env"  # JANUS_PID, JANUS_PORT
     echo "== janus, $n participants: pid $JANUS_PID port $JANUS_PORT" >&2
@@ -92,6 +107,7 @@ done
   python3 bench/sfu/table.py "$out"
   echo
   echo "confab: $SERVER_DESC on CPU $SERVER_CPU (whole process), flags:$COMMON --mesh-max 0" \
-    "--rtc-workers 1. Generator on CPU $GENERATOR_CPU. $DURATION s per run."
+    "--rtc-workers 1. Generator on CPU $GENERATOR_CPU. $DURATION s per run, $SPEAKERS speakers," \
+    "nice ${BENCH_NICE:--10}."
 } >"$RESULTS/sfu.md"
 cat "$RESULTS/sfu.md"

@@ -8,6 +8,7 @@ namespace confab::bench::sfu {
 
 namespace {
 constexpr std::int64_t kAudioInterval = 20'000'000;  // ns
+constexpr std::int64_t kDtxInterval = 400'000'000;
 constexpr std::int64_t kFrameInterval = 33'333'333;
 constexpr std::uint32_t kFramesPerKeyframe = 60;  // 2 s
 constexpr std::size_t kAudioPayload = 100;
@@ -46,9 +47,9 @@ std::int64_t steady_ns() {
       .count();
 }
 
-MediaSource::MediaSource(std::uint32_t audio_ssrc, std::uint32_t video_ssrc,
-                         std::int64_t start_ns, std::uint32_t seed)
-    : audio_ssrc_(audio_ssrc), video_ssrc_(video_ssrc), history_(kHistory) {
+MediaSource::MediaSource(std::uint32_t audio_ssrc, std::uint32_t video_ssrc, std::int64_t start_ns,
+                         std::uint32_t seed, bool speaking)
+    : audio_ssrc_(audio_ssrc), video_ssrc_(video_ssrc), speaking_(speaking), history_(kHistory) {
   std::mt19937 random(seed);
   // Spread the participants over the packet intervals, as real senders are.
   next_audio_ns_ = start_ns + static_cast<std::int64_t>(random() % kAudioInterval);
@@ -66,7 +67,7 @@ void MediaSource::pump(std::int64_t now_ns, const Send& send) {
   if (now_ns - next_frame_ns_ > 100'000'000) next_frame_ns_ = now_ns;
   while (next_audio_ns_ <= now_ns) {
     send_audio(now_ns, send);
-    next_audio_ns_ += kAudioInterval;
+    next_audio_ns_ += speaking_ ? kAudioInterval : kDtxInterval;
   }
   while (next_frame_ns_ <= now_ns) {
     send_frame(now_ns, send);
@@ -83,12 +84,12 @@ void MediaSource::request_keyframe(std::int64_t now_ns) {
 void MediaSource::send_audio(std::int64_t now_ns, const Send& send) {
   std::uint8_t* p = buffer_.data();
   std::size_t n = rtp_header(p, false, kOpusPayloadType, audio_seq_++, audio_ts_, audio_ssrc_);
-  audio_ts_ += 960;
+  audio_ts_ += speaking_ ? 960 : 960 * 20;
   p[0] |= 0x10;  // extension: 0xBEDE, one word: [id | len 0][V | level]
   put16(p + n, 0xBEDE);
   put16(p + n + 2, 1);
   p[n + 4] = static_cast<std::uint8_t>(kAudioLevelExtensionId << 4);
-  p[n + 5] = 0x80 | 30;  // voice activity, -30 dBov: everyone is "speaking" (the worst case)
+  p[n + 5] = speaking_ ? 0x80 | 30 : 127;  // voice activity at -30 dBov, or silence
   p[n + 6] = 0;
   p[n + 7] = 0;
   n += 8;

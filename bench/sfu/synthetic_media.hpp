@@ -1,9 +1,9 @@
 #pragma once
 // What one synthetic participant sends and how what it receives is counted. Payloads are not
 // real Opus or VP8 (the SFU decodes neither): audio is 100 bytes at 50 packets/s with the RFC 6464
-// level extension; video is a valid RFC 7741 descriptor (15-bit picture id) and VP8 payload
-// header, ~300 kbit/s at 30 frames/s, a keyframe every 2 s (8 kB in 7 packets), one packet per
-// delta frame. Every payload ends in a magic word and the steady-clock send time, so the
+// level extension (or DTX silence); video is a valid RFC 7741 descriptor (15-bit picture id) and
+// VP8 payload header, ~300 kbit/s at 30 frames/s, a keyframe every 2 s (8 kB in 7 packets), one
+// packet per delta frame. Every payload ends in a magic word and the steady-clock send time, so the
 // receiver (same process, same clock) measures the time a packet spent in the SFU.
 #include <array>
 #include <cstdint>
@@ -30,8 +30,10 @@ class MediaSource {
  public:
   using Send = std::function<void(std::span<std::uint8_t> buffer, std::size_t len)>;
 
+  // `speaking`: 50 packets/s at -30 dBov; else silence as a browser's Opus DTX sends it (one
+  // packet per 400 ms, level 127).
   MediaSource(std::uint32_t audio_ssrc, std::uint32_t video_ssrc, std::int64_t start_ns,
-              std::uint32_t seed);
+              std::uint32_t seed, bool speaking);
 
   // Sends whatever is due at `now_ns`.
   void pump(std::int64_t now_ns, const Send& send);
@@ -65,6 +67,7 @@ class MediaSource {
   std::uint32_t video_ts_;
   std::uint16_t picture_id_;
   std::uint32_t frame_ = 0;
+  bool speaking_;
   bool keyframe_wanted_ = true;
   std::int64_t last_requested_keyframe_ns_ = 0;
   std::uint64_t keyframes_ = 0;
