@@ -165,11 +165,11 @@ void ConfabClient::transport_created(bool send, const json& t) {
   for (const auto& f : t.at("dtlsParameters").at("fingerprints")) {
     if (f.value("algorithm", "") == "sha-256") fingerprint = f.value("value", "");
   }
-  MediaPeer& peer =
-      participant_.add_transport(send, server,
-                                 {t.at("iceParameters").at("usernameFragment").get<std::string>(),
-                                  t.at("iceParameters").at("password").get<std::string>()},
-                                 fingerprint);
+  MediaPeer& peer = participant_.add_transport(send, server.address());
+  peer.set_remote(server,
+                  {t.at("iceParameters").at("usernameFragment").get<std::string>(),
+                   t.at("iceParameters").at("password").get<std::string>()},
+                  fingerprint);
   const std::string id = t.at("id").get<std::string>();
   (send ? send_transport_ : recv_transport_) = id;
   const json dtls = {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "confab_client.hpp"
+#include "janus_client.hpp"
 #include "participant.hpp"
 #include "proc_stats.hpp"
 #include "sfu/dtls_certificate.hpp"
@@ -39,6 +40,7 @@ struct Options {
   double setup_timeout_s = 90;
   double join_interval_ms = 30;
   int server_pid = 0;
+  std::string media_ip = "127.0.0.1";
 };
 
 // CPU time of every thread of a process (ns, schedstat): the SFU worker is the busiest.
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
   app.add_option("-d,--duration", o.duration_s, "Seconds of measurement");
   app.add_option("--setup-timeout", o.setup_timeout_s);
   app.add_option("--join-interval-ms", o.join_interval_ms, "Between two participants' joins");
+  app.add_option("--media-ip", o.media_ip, "Janus: the address our media sockets bind to");
   app.add_option("--server-pid", o.server_pid, "Process whose CPU and RSS are reported");
   CLI11_PARSE(app, argc, argv);
 
@@ -92,7 +95,12 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<Signaling>> clients;
   for (std::uint32_t i = 0; i < o.participants; ++i) {
     participants.push_back(std::make_unique<Participant>(io, dtls, i, i < o.speakers));
-    clients.push_back(std::make_unique<ConfabClient>(io, *participants.back(), target));
+    if (o.server == "janus") {
+      clients.push_back(std::make_unique<JanusClient>(io, *participants.back(), target,
+                                                      asio::ip::make_address(o.media_ip)));
+    } else {
+      clients.push_back(std::make_unique<ConfabClient>(io, *participants.back(), target));
+    }
   }
 
   // Joins one after the other, as people do (and the server's per-connection limits expect).

@@ -10,6 +10,7 @@
 #include "sfu/packet_kind.hpp"
 #include "sfu/rtcp.hpp"
 #include "sfu/stun_message.hpp"
+#include "sfu/transport_address.hpp"
 
 namespace confab::bench::sfu {
 
@@ -28,12 +29,9 @@ std::int64_t steady_ns() {
 }
 }  // namespace
 
-MediaPeer::MediaPeer(asio::io_context& io, csfu::DtlsContext& dtls, const udp::endpoint& server,
-                     IceCredentials ice, std::string server_fingerprint, MediaPeerHandler& handler)
-    : socket_(io, udp::endpoint(server.address(), 0)),
-      server_(server),
-      ice_(std::move(ice)),
-      server_fingerprint_(std::move(server_fingerprint)),
+MediaPeer::MediaPeer(asio::io_context& io, csfu::DtlsContext& dtls, const asio::ip::address& local,
+                     MediaPeerHandler& handler)
+    : socket_(io, udp::endpoint(local, 0)),
       handler_(handler),
       dtls_context_(dtls),
       buffers_(kBatch * kSlot),
@@ -53,11 +51,18 @@ MediaPeer::~MediaPeer() {
   closing_ = true;
 }
 
+void MediaPeer::set_remote(const udp::endpoint& server, IceCredentials ice,
+                           std::string server_fingerprint) {
+  server_ = server;
+  ice_ = std::move(ice);
+  server_fingerprint_ = std::move(server_fingerprint);
+}
+
 void MediaPeer::check() {
   std::array<std::uint8_t, 12> transaction{};
   RAND_bytes(transaction.data(), static_cast<int>(transaction.size()));
   csfu::StunWriter writer(csfu::kStunBindingRequest, transaction);
-  const auto request = writer.username(ice_.ufrag + ":bench")
+  const auto request = writer.username(ice_.ufrag + ":" + kUfrag)
                            .priority(0x6e7f1eff)
                            .ice_controlling(0x1122334455667788ULL)
                            .use_candidate()
@@ -104,6 +109,17 @@ void MediaPeer::receive(std::span<std::uint8_t> datagram, std::int64_t now_ns) {
   switch (csfu::classify(datagram)) {
     case csfu::PacketKind::Stun: {
       const auto message = csfu::StunMessage::parse(datagram);
+      if (message && message->is_binding_request() && server_.address().is_v4()) {
+        // A full ICE agent (Janus's libnice) checks the pair from its side too: answer it.
+        std::array<std::uint8_t, 12> transaction{};
+        std::copy(message->transaction_id().begin(), message->transaction_id().end(),
+                  transaction.begin());
+        const auto mapped =
+            csfu::TransportAddress::v4_from(server_.address().to_v4().to_bytes(), server_.port());
+        csfu::StunWriter writer(csfu::kStunBindingSuccess, transaction);
+        send_datagram(writer.xor_mapped_address(mapped).finish_view(kPwd, true));
+        break;
+      }
       if (message && message->is_binding_success() && message->check_message_integrity(ice_.pwd) &&
           message->check_fingerprint() && !dtls_started_) {
         dtls_started_ = true;
@@ -182,6 +198,7 @@ void MediaPeer::send_rtcp(std::span<const std::uint8_t> packet) {
 }
 
 void MediaPeer::send_datagram(std::span<const std::uint8_t> datagram) {
+  if (server_.port() == 0) return;
   const auto sent = ::sendto(socket_.native_handle(), datagram.data(), datagram.size(),
                              MSG_DONTWAIT, server_.data(), server_.size());
   if (sent < 0) ++send_errors_;

@@ -35,9 +35,15 @@ struct IceCredentials {
 
 class MediaPeer {
  public:
+  // Binds a socket on `local` (port 0: any); nothing is sent before set_remote().
   MediaPeer(boost::asio::io_context& io, confab::sfu::DtlsContext& dtls,
-            const boost::asio::ip::udp::endpoint& server, IceCredentials ice,
-            std::string server_fingerprint, MediaPeerHandler& handler);
+            const boost::asio::ip::address& local, MediaPeerHandler& handler);
+  void set_remote(const boost::asio::ip::udp::endpoint& server, IceCredentials ice,
+                  std::string server_fingerprint);
+  std::uint16_t local_port() const { return socket_.local_endpoint().port(); }
+  // Our ICE username fragment and password, for an SDP.
+  static constexpr const char* kUfrag = "bench";
+  static constexpr const char* kPwd = "benchbenchbenchbenchbench";
   ~MediaPeer();
   MediaPeer(const MediaPeer&) = delete;
   MediaPeer& operator=(const MediaPeer&) = delete;

@@ -26,10 +26,13 @@ class Participant::RecvHandler final : public MediaPeerHandler {
  public:
   explicit RecvHandler(Participant& p) : p_(p) {}
   void on_rtp(const confab::sfu::RtpPacket& packet, std::int64_t now_ns) override {
-    const auto it = p_.streams_.find(packet.ssrc());
+    auto it = p_.streams_.find(packet.ssrc());
     if (it == p_.streams_.end()) {
       ++p_.unknown_;
-      return;
+      if (!p_.learn_video_pt_) return;
+      it = p_.streams_
+               .emplace(packet.ssrc(), ReceivedStream(packet.payload_type() == *p_.learn_video_pt_))
+               .first;
     }
     it->second.on_packet(packet.sequence(), p_.counting_);
     if (!p_.counting_) return;
@@ -54,13 +57,11 @@ Participant::Participant(boost::asio::io_context& io, confab::sfu::DtlsContext& 
 
 Participant::~Participant() = default;
 
-MediaPeer& Participant::add_transport(bool send, const boost::asio::ip::udp::endpoint& server,
-                                      IceCredentials ice, std::string fingerprint) {
+MediaPeer& Participant::add_transport(bool send, const boost::asio::ip::address& local) {
   auto& slot = send ? send_ : recv_;
   MediaPeerHandler& handler = send ? static_cast<MediaPeerHandler&>(*send_handler_)
                                    : static_cast<MediaPeerHandler&>(*recv_handler_);
-  slot = std::make_unique<MediaPeer>(io_, dtls_, server, std::move(ice), std::move(fingerprint),
-                                     handler);
+  slot = std::make_unique<MediaPeer>(io_, dtls_, local, handler);
   return *slot;
 }
 

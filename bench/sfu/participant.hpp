@@ -32,13 +32,15 @@ class Participant {
               bool speaking);
   ~Participant();
 
-  // A transport the server made for us: `send` for publishing, else for receiving.
-  MediaPeer& add_transport(bool send, const boost::asio::ip::udp::endpoint& server,
-                           IceCredentials ice, std::string fingerprint);
+  // A transport on `local`: `send` for publishing, else for receiving (set_remote() later).
+  MediaPeer& add_transport(bool send, const boost::asio::ip::address& local);
   MediaPeer* send_peer() { return send_.get(); }
   MediaPeer* recv_peer() { return recv_.get(); }
   // A stream the server will forward to us under `ssrc` (on the receive transport).
   void expect_stream(std::uint32_t ssrc, bool video);
+  // Count streams we were not told about, telling video by this payload type (Janus's offer
+  // may name no SSRC).
+  void learn_streams(std::uint8_t video_payload_type) { learn_video_pt_ = video_payload_type; }
 
   const MediaSource& source() const { return source_; }
   // Our DTLS certificate's (one for all participants).
@@ -72,6 +74,7 @@ class Participant {
   std::unordered_map<std::uint32_t, ReceivedStream> streams_;
   LatencyHistogram latency_;
   bool counting_ = false;
+  std::optional<std::uint8_t> learn_video_pt_;
   std::int64_t next_check_ns_ = 0;
   std::uint64_t nacks_ = 0;
   std::uint64_t keyframe_requests_ = 0;

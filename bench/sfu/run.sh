@@ -94,10 +94,10 @@ for n in $SIZES; do
     wait_quiet "${BENCH_WAIT_QUIET:-0}"
     bench/sfu/janus/start.sh "$TMP/janus" "$SERVER_CPU" "${BENCH_NICE:--10}" >"$TMP/janus.env"
     # shellcheck disable=SC1091
-    source "$TMP/janus.env"  # JANUS_PID, JANUS_PORT
+    source "$TMP/janus.env"  # JANUS_PID, JANUS_PORT, JANUS_IP
     echo "== janus, $n participants: pid $JANUS_PID port $JANUS_PORT" >&2
     run_generator janus --server janus --port "$JANUS_PORT" -n "$n" --server-pid "$JANUS_PID" \
-      --room 1234
+      --room 1234 --media-ip "$JANUS_IP"
     stop_janus
     sleep 1
   fi
