@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# start.sh <dir> <cpu> [nice]: starts Janus with the configuration of this folder in <dir>, on
+# start.sh <dir> <cpu> [rt | niceness]: starts Janus with the configuration of this folder in <dir>, on
 # <cpu>, and prints JANUS_PID=... and JANUS_PORT=... once its WebSocket transport listens.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +13,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 for f in janus.jcfg janus.transport.websockets.jcfg janus.plugin.videoroom.jcfg; do
   sed -e "s|@DIR@|$dir|" -e "s|@IP@|$ip|" -e "s|@PORT@|$port|" "$here/$f.in" >"$dir/$f"
 done
-nice -n "$niceness" taskset -c "$cpu" stdbuf -oL -eL janus -C "$dir/janus.jcfg" -F "$dir" >"$dir/janus.log" 2>&1 &
+prio=(nice -n "$niceness")
+[[ "$niceness" == rt ]] && prio=(chrt -f 10)
+"${prio[@]}" taskset -c "$cpu" stdbuf -oL -eL janus -C "$dir/janus.jcfg" -F "$dir" >"$dir/janus.log" 2>&1 &
 pid=$!
 for _ in $(seq 200); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
