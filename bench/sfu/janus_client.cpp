@@ -42,7 +42,8 @@ SdpSummary SdpSummary::parse(const std::string& sdp) {
       Media& m = s.media.back();
       if (starts("a=mid:")) m.mid = line.substr(6);
       if (starts("a=inactive")) m.inactive = true;
-      if (starts("a=ssrc:") && m.ssrc == 0) m.ssrc = static_cast<std::uint32_t>(std::stoul(line.substr(7)));
+      if (starts("a=ssrc:") && m.ssrc == 0)
+        m.ssrc = static_cast<std::uint32_t>(std::stoul(line.substr(7)));
     }
   }
   return s;
@@ -177,7 +178,8 @@ std::string JanusClient::offer_sdp() const {
   };
   s << "m=audio 9 UDP/TLS/RTP/SAVPF " << int{kOpusPayloadType} << "\r\n";
   common("0");
-  s << "a=extmap:" << int{kAudioLevelExtensionId} << " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+  s << "a=extmap:" << int{kAudioLevelExtensionId}
+    << " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
     << "a=msid:bench a0\r\n"
     << "a=rtpmap:" << int{kOpusPayloadType} << " opus/48000/2\r\n"
     << "a=fmtp:" << int{kOpusPayloadType} << " minptime=10;useinbandfec=1\r\n"
