@@ -54,7 +54,8 @@ fi
 resolve_server_src
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   cmake -S bench -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build/bench -j2 --target confab-sfu-bench
+  cmake --build build/bench -j2 --target confab-sfu-bench confab-sfu-bench-selftest
+  build/bench/confab-sfu-bench-selftest >/dev/null
   build_server build/bench-server Release
 fi
 raise_fd_limit
