@@ -86,8 +86,9 @@ int main() {
   check(sdp.ufrag == "P7LD" && sdp.pwd == "FTbLujNbjKervdgiNmQ3Yn" && sdp.fingerprint == "3D:B7",
         "sdp credentials");
   check(sdp.candidate_ip == "192.0.2.2" && sdp.candidate_port == 43101, "sdp candidate");
-  check(sdp.media.size() == 2 && sdp.media[0].ssrc == 845887094u && sdp.media[0].payload_type == 111 &&
-            sdp.media[1].kind == "video" && sdp.media[1].inactive && sdp.media[1].mid == "1",
+  check(sdp.media.size() == 2 && sdp.media[0].ssrc == 845887094u &&
+            sdp.media[0].payload_type == 111 && sdp.media[1].kind == "video" &&
+            sdp.media[1].inactive && sdp.media[1].mid == "1",
         "sdp media sections");
 
   if (failures == 0) std::puts("confab-sfu-bench selftest: ok");
