@@ -77,6 +77,8 @@ start_server() {
   shift 2
   local log=$tmp/server.log
   rm -rf "$tmp/data" && mkdir -p "$tmp/data"
+  # The previous server's log would give its port before the new one truncates it.
+  rm -f "$log"
   # shellcheck disable=SC2086
   "$@" "$SERVER_BIN" --host 127.0.0.1 --port 0 --data-dir "$tmp/data" --log-level info $COMMON $flags \
     >"$log" 2>&1 &

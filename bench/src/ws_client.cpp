@@ -19,6 +19,13 @@ WsConnection::WsConnection(boost::asio::io_context& io, ConnectionHandler& handl
   ws_.set_option(pmd);
 }
 
+void WsConnection::set_subprotocol(std::string protocol) {
+  ws_.set_option(websocket::stream_base::decorator(
+      [protocol = std::move(protocol)](websocket::request_type& request) {
+        request.set(beast::http::field::sec_websocket_protocol, protocol);
+      }));
+}
+
 void WsConnection::start(const tcp::endpoint& endpoint, std::string host, std::string target) {
   host_ = std::move(host);
   target_ = std::move(target);

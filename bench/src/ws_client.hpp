@@ -28,6 +28,8 @@ class WsConnection {
   WsConnection& operator=(const WsConnection&) = delete;
 
   void start(const boost::asio::ip::tcp::endpoint& endpoint, std::string host, std::string target);
+  // Sec-WebSocket-Protocol of the upgrade request (Janus wants "janus-protocol"); before start().
+  void set_subprotocol(std::string protocol);
   void send(std::string message);
   // Drops the connection at once (no closing handshake), without calling on_closed.
   void abort();
