@@ -137,9 +137,9 @@ describe('confab in the browser', { concurrency: 1 }, () => {
     }
   })
 
-  it('(d) chat stays in its room, is shown as text, and a late joiner sees the history', testOptions, async () => {
+  it('(d) chat stays in its room, is shown as text, private messages reach their target only, and a late joiner sees the public history', testOptions, async () => {
     const roomX = room('d-x')
-    const [a, b] = await joinAll(roomX, ['Ada', 'Bo'])
+    const [a, b, e] = await joinAll(roomX, ['Ada', 'Bo', 'Eve'])
     const [c] = await joinAll(room('d-y'), ['Cy'])
     const late = []
     try {
@@ -160,12 +160,30 @@ describe('confab in the browser', { concurrency: 1 }, () => {
       await c.page.getByTestId('chat-text').filter({ hasText: 'other room' }).waitFor()
       assert.deepEqual(await c.page.getByTestId('chat-text').allTextContents(), ['other room'])
       assert.equal(await a.page.getByTestId('chat-text').filter({ hasText: 'other room' }).count(), 0)
+      // Ada to Bo privately, then to everyone: Eve gets the second (the server keeps each
+      // member's order), so by then she would have had the first.
+      await a.page.getByTestId('chat-recipient').click()
+      await a.page.locator('.ant-select-item-option', { hasText: 'Bo' }).click()
+      await a.page.getByTestId('chat-input').fill('just for Bo')
+      await a.page.getByTestId('chat-send').click()
+      const secret = b.page.getByTestId('chat-message').filter({ hasText: 'just for Bo' })
+      await secret.getByTestId('chat-private').getByText('private to you').waitFor()
+      await a.page.getByTestId('chat-message').filter({ hasText: 'just for Bo' })
+        .getByTestId('chat-private').getByText('private to Bo').waitFor()
+      await a.page.getByTestId('chat-recipient').click()
+      await a.page.locator('.ant-select-item-option', { hasText: 'Everyone' }).click()
+      await a.page.getByTestId('chat-input').fill('after')
+      await a.page.getByTestId('chat-send').click()
+      await e.page.getByTestId('toggle-chat').click()
+      await e.page.getByTestId('chat-text').filter({ hasText: 'after' }).waitFor()
+      assert.deepEqual(await e.page.getByTestId('chat-text').allTextContents(), [text, 'after'])
+      // The late joiner's history has the public messages only.
       late.push(await joinByLink(browser, server.url, roomX, 'Dee'))
       await late[0].page.getByTestId('toggle-chat').click()
-      await late[0].page.getByTestId('chat-text').filter({ hasText: 'hello' }).waitFor()
-      assert.equal(await late[0].page.getByTestId('chat-text').count(), 1)
+      await late[0].page.getByTestId('chat-text').filter({ hasText: 'after' }).waitFor()
+      assert.deepEqual(await late[0].page.getByTestId('chat-text').allTextContents(), [text, 'after'])
     } finally {
-      await closeAll([a, b, c, ...late])
+      await closeAll([a, b, c, e, ...late])
     }
   })
 

@@ -15,5 +15,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'happy-dom',
+    // A test's first mount compiles its components: seconds on a loaded 2-core machine.
+    testTimeout: 30_000,
   },
 })

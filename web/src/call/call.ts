@@ -259,9 +259,10 @@ export async function toggleHand(): Promise<void> {
   await live?.session.setFlags({ hand })
 }
 
-export async function sendChat(text: string): Promise<void> {
+/** To everyone, or privately to the member `to`. */
+export async function sendChat(text: string, to?: string): Promise<void> {
   if (!live) throw new Error('not in a meeting')
-  await live.session.sendChat(text)
+  await live.session.sendChat(text, to)
 }
 
 export function remoteAudioTracks(): MediaStreamTrack[] {

@@ -97,6 +97,12 @@ export default {
   },
   chat: {
     placeholder: 'Message everyone',
+    placeholderPrivate: 'Private message to {name}',
+    everyone: 'Everyone',
+    recipient: 'Send to',
+    message: 'Message',
+    privateTo: 'private to {name}',
+    privateFromThem: 'private to you',
     send: 'Send',
     empty: 'No messages yet',
     failed: 'Message not sent: {msg}',

@@ -99,6 +99,12 @@ const zhCN: typeof en = {
   },
   chat: {
     placeholder: '发送消息给所有人',
+    placeholderPrivate: '私聊 {name}',
+    everyone: '所有人',
+    recipient: '发送给',
+    message: '消息',
+    privateTo: '私聊给 {name}',
+    privateFromThem: '私聊给你',
     send: '发送',
     empty: '还没有消息',
     failed: '消息未发送：{msg}',

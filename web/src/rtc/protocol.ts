@@ -32,6 +32,8 @@ export interface ChatMessage {
   name: string
   text: string
   ts: number
+  /** A private message: the one member it was sent to (the server delivers it to them and its author only). */
+  to?: string
 }
 
 export interface JoinRequest {

@@ -258,8 +258,8 @@ export class MeetingSession extends Emitter<SessionEvents> {
     if (this.status === 'joined') await this.signaling.sendMediaState(update).catch(() => {})
   }
 
-  sendChat(text: string): Promise<unknown> {
-    return this.signaling.sendChat(text)
+  sendChat(text: string, to?: string): Promise<unknown> {
+    return this.signaling.sendChat(text, to)
   }
 
   private setStatus(s: ConnectionStatus, error?: { code: string; message: string }): void {

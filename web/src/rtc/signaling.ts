@@ -68,8 +68,9 @@ export class SignalingClient {
     return this.request('leave_room', {})
   }
 
-  sendChat(text: string): Promise<{ id: ChatMessage['id'] }> {
-    return this.request('message', { text })
+  /** To the whole room, or privately to the member `to`. */
+  sendChat(text: string, to?: string): Promise<{ id: ChatMessage['id'] }> {
+    return this.request('message', to ? { text, to } : { text })
   }
 
   sendMediaState(flags: Partial<MediaFlags>): Promise<object> {
