@@ -33,6 +33,7 @@ std::optional<Event> parse_event(std::string_view name) {
       {"sfu_pause_consumer", Event::sfu_pause_consumer},
       {"sfu_resume_consumer", Event::sfu_resume_consumer},
       {"sfu_request_keyframe", Event::sfu_request_keyframe},
+      {"sfu_consumer_layers", Event::sfu_consumer_layers},
   };
   for (const auto& [event_name, event] : kEvents) {
     if (event_name == name) return event;

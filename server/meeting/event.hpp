@@ -35,6 +35,7 @@ enum class Event {
   sfu_pause_consumer,
   sfu_resume_consumer,
   sfu_request_keyframe,
+  sfu_consumer_layers,
 };
 
 std::optional<Event> parse_event(std::string_view name);

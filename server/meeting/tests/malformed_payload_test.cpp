@@ -214,7 +214,8 @@ TEST(MeetingEventsTest, HandlesExactlyTheProtocolEvents) {
                             "sfu_consume",
                             "sfu_pause_consumer",
                             "sfu_resume_consumer",
-                            "sfu_request_keyframe"}) {
+                            "sfu_request_keyframe",
+                            "sfu_consumer_layers"}) {
     EXPECT_NE(code(event), "unknown_event") << event;
   }
   for (const auto* event : {"", "new_user", "user_left", "peer_state", "knock", "kicked",
