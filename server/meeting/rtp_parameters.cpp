@@ -566,9 +566,8 @@ ProducerParameters parse_producer_parameters(MediaKind kind, const json& rtp_par
   if (const json* mid = member(rtp_parameters, "mid"); mid != nullptr) {
     // The MID header extension carries it: at most 16 bytes (one-byte form).
     producer.mid = std::string(string_value(*mid, root + ".mid"));
-    if (producer.mid.size() > 16 ||
-        !std::all_of(producer.mid.begin(), producer.mid.end(),
-                     [](char c) { return c > 0x20 && c < 0x7f; })) {
+    if (producer.mid.size() > 16 || !std::all_of(producer.mid.begin(), producer.mid.end(),
+                                                 [](char c) { return c > 0x20 && c < 0x7f; })) {
       bad(root + ".mid", "must be 1..16 printable ASCII characters");
     }
   }

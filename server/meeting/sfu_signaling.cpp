@@ -300,13 +300,13 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
     throw;
   }
   slot = id;
-  caller.media.producers.emplace(id, Producer{.id = id,
-                                              .owner = caller.id,
-                                              .source = *source,
-                                              .parameters = std::move(parameters),
-                                              .paused = paused,
-                                              .max_spatial_layer = static_cast<std::uint8_t>(
-                                                  spec.encodings.size() - 1)});
+  caller.media.producers.emplace(
+      id, Producer{.id = id,
+                   .owner = caller.id,
+                   .source = *source,
+                   .parameters = std::move(parameters),
+                   .paused = paused,
+                   .max_spatial_layer = static_cast<std::uint8_t>(spec.encodings.size() - 1)});
   send_to_others(outbox_, caller.room, caller.id, "sfu_producer_added",
                  json{{"producer_id", id},
                       {"user_id", caller.id},

@@ -412,7 +412,8 @@ TEST(ConsumerParameters, ASimulcastProducersConsumerGetsOneEncodingAndNoLayerNam
   const auto producer =
       parse_producer_parameters(MediaKind::video, chrome_vp8_simulcast_parameters());
   const auto c = consumer_parameters(producer, caps, 7001, 7002);
-  EXPECT_EQ(c.rtp_parameters["encodings"], json::parse(R"([{"ssrc": 7001, "rtx": {"ssrc": 7002}}])"));
+  EXPECT_EQ(c.rtp_parameters["encodings"],
+            json::parse(R"([{"ssrc": 7001, "rtx": {"ssrc": 7002}}])"));
   for (const auto& e : c.rtp_parameters["headerExtensions"]) {
     EXPECT_NE(e["uri"], kRidUri);
     EXPECT_NE(e["uri"], kRepairedRidUri);
