@@ -157,4 +157,6 @@ export interface ServerEvents {
   sfu_producer_added: (m: ProducerInfo) => void
   sfu_producer_closed: (m: { producer_id: string; user_id?: string }) => void
   sfu_consumer_closed: (m: { consumer_id: string }) => void
+  /** SFU rooms: encode our simulcast producer's layers up to this one only. */
+  sfu_producer_layers: (m: { producer_id: string; max_spatial_layer: number }) => void
 }
