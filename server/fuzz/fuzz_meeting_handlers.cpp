@@ -138,7 +138,9 @@ class CheckingMediaRouter final : public confab::meeting::MediaRouter {
     std::vector<std::uint8_t> temporal;
     std::set<std::string> rids;
     for (const auto& layer : spec.encodings) {
-      FUZZ_CHECK((layer.ssrc != 0 || !layer.rid.empty()) && layer.ssrc != layer.rtx_ssrc);
+      // Known by SSRC (then its RTX differs) or by rid (both SSRCs learnt: 0).
+      FUZZ_CHECK(layer.ssrc != 0 ? layer.ssrc != layer.rtx_ssrc
+                                 : !layer.rid.empty() && layer.rtx_ssrc == 0);
       FUZZ_CHECK(layer.rtx_ssrc == 0 || spec.rtx_payload_type != 0);
       FUZZ_CHECK(layer.temporal_layers >= 1 && layer.temporal_layers <= 3);
       // Layers without an SSRC are learnt from the rid extension, which must be negotiated.
