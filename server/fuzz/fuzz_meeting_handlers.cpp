@@ -229,6 +229,7 @@ const json& realistic(std::string_view name) {
         {{"uri", "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"}, {"id", 11}});
     parameters["encodings"] = json::parse(R"([{"rid":"r0","scalabilityMode":"L1T3"},
       {"rid":"r1","scalabilityMode":"L1T3"},{"rid":"r2","scalabilityMode":"L1T3"}])");
+    parameters["rtcp"]["cname"] = "";
     return parameters;
   }();
   static const json opus = json::parse(R"({"mid":"1","codecs":[

@@ -263,7 +263,11 @@ std::string cname_of(const json& rtp_parameters) {
   optional_bool(*rtcp, "reducedSize", path);
   if (optional_bool(*rtcp, "mux", path) == false) bad(path + ".mux", "must be true (rtcp-mux)");
   const json* cname = member(*rtcp, "cname");
-  if (cname == nullptr) return {};
+  // Chrome writes no a=ssrc lines (where the cname is) for rid simulcast: mediasoup-client then
+  // sends "", which is as good as none.
+  if (cname == nullptr || (cname->is_string() && cname->get_ref<const std::string&>().empty())) {
+    return {};
+  }
   const std::string_view text = string_value(*cname, path + ".cname");
   if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
     bad(path + ".cname", "must be printable ASCII");

@@ -274,8 +274,16 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
     }
   }
   // Consumers' streams join the producer's owner by cname (lip sync); a cname-less producer
-  // gets its owner's id.
-  if (parameters.cname.empty()) parameters.cname = caller.id;
+  // (a simulcast camera: Chrome writes no cname then) takes that of the owner's first other
+  // producer (Chrome has one cname per connection), or the owner's id.
+  if (parameters.cname.empty()) {
+    parameters.cname = caller.id;
+    for (const auto& other_id : caller.peer.producers) {
+      if (other_id.empty()) continue;
+      parameters.cname = caller.media.producers.at(other_id).parameters.cname;
+      break;
+    }
+  }
 
   std::string id = new_id();
   ProducerSpec spec{.id = id,

@@ -285,6 +285,7 @@ TEST(ProducerParameters, ChromeRidSimulcastGivesThreeLayersAndThePublishersIds) 
   EXPECT_EQ(p.extensions[10], kUnusedExtensionId);
   EXPECT_EQ(p.extensions[11], kUnusedExtensionId);
   EXPECT_EQ(p.extensions[2], kAbsSendTimeExtensionId);
+  EXPECT_EQ(p.cname, "");  // Chrome's "" is no cname
 }
 
 TEST(ProducerParameters, SingleEncodingProducersKnowTheirMidExtension) {

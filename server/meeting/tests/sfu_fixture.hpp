@@ -123,6 +123,8 @@ inline json chrome_vp8_simulcast_parameters() {
     {"rid": "r2", "active": true, "scaleResolutionDownBy": 1, "maxBitrate": 1500000,
      "scalabilityMode": "L1T3"}
   ])");
+  // No a=ssrc lines in Chrome's offer, so no cname either.
+  parameters["rtcp"]["cname"] = "";
   return parameters;
 }
 

@@ -75,6 +75,18 @@ TEST_F(SimulcastTest, TheRouterGetsEveryLayerAndThePublishersExtensionIds) {
   EXPECT_EQ(spec.rtx_payload_type, 97);
 }
 
+TEST_F(SimulcastTest, ASimulcastProducerWithoutCnameTakesItsOwnersOther) {
+  // Chrome sends no cname for rid simulcast; the camera joins the mic's (lip sync).
+  const auto send_b = transport("b", "send");
+  produce("b", send_b, "mic", chrome_opus_parameters(70));
+  const auto camera_b = produce("b", send_b, "camera", chrome_vp8_simulcast_parameters());
+  const auto ack = consume("c", recv_c, camera_b);
+  ASSERT_EQ(error_code(ack), "ok") << ack.dump();
+  EXPECT_EQ(ack["consumer"]["rtp_parameters"]["rtcp"]["cname"], kChromeCname);
+  // a's camera came first, with nothing to join: a's id.
+  EXPECT_EQ(consume("b", recv_b, camera_a)["consumer"]["rtp_parameters"]["rtcp"]["cname"], "a");
+}
+
 TEST_F(SimulcastTest, AConsumerOfASimulcastProducerGetsOneEncoding) {
   const auto ack = consume("b", recv_b, camera_a);
   ASSERT_EQ(error_code(ack), "ok") << ack.dump();
@@ -274,6 +286,21 @@ TEST_F(SimulcastTest, ThePublisherIsToldTheHighestLayerAnUnpausedConsumerWants) 
   // Nobody watching at all keeps layer 0.
   call("c", "sfu_pause_consumer", {{"consumer_id", consumer_c}});
   EXPECT_THAT(producer_layers_to_a(), IsEmpty());
+}
+
+TEST_F(SimulcastTest, ASizeReportedBeforeTheResumeNeverRaisesThePublisher) {
+  const auto consumer_b =
+      consume("b", recv_b, camera_a).value("/consumer/id"_json_pointer, std::string());
+  layers("b", consumer_b, 320, 180);  // paused: wants nothing yet, and nobody else watches
+  EXPECT_THAT(producer_layers_to_a(), ElementsAre(0));
+  call("b", "sfu_resume_consumer", {{"consumer_id", consumer_b}});
+  EXPECT_THAT(producer_layers_to_a(), IsEmpty());
+  const auto consumer_c =
+      consume("c", recv_c, camera_a).value("/consumer/id"_json_pointer, std::string());
+  layers("c", consumer_c, 1280, 720);
+  EXPECT_THAT(producer_layers_to_a(), IsEmpty());
+  call("c", "sfu_resume_consumer", {{"consumer_id", consumer_c}});
+  EXPECT_THAT(producer_layers_to_a(), ElementsAre(2));
 }
 
 TEST_F(SimulcastTest, ReplacedAndClosedConsumersStopCounting) {

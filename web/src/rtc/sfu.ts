@@ -585,8 +585,10 @@ export class SfuClient {
       this.opts.onPeerMedia?.(r.info.user_id)
       // Consumers start paused on the server: resume what is audible or on screen.
       if (!this.wanted(r)) consumer.pause()
-      this.applyPause(r)
+      // The tile size before the resume: the server then never asks the publisher for a layer
+      // this consumer does not need.
       this.sendLayers(r)
+      this.applyPause(r)
     } catch (err) {
       if (epoch !== this.epoch) return
       // The producer is already gone on the server; its sfu_producer_closed may be on its way.

@@ -339,6 +339,9 @@ describe('SfuClient', () => {
     t.sfu.setVideoSize(camA, 639.6, 360.2) // before any consumer: remembered
     await t.sfu.start('me', [], [producer('a', 'mic'), producer('a', 'camera'), producer('b', 'screen')].map((p) => t.server.add(p)))
     expect(t.server.named('sfu_consumer_layers')).toEqual([{ consumer_id: 'cons-a-camera', width: 640, height: 360 }])
+    // Sent before the consumer is resumed, so the server never wants more of the publisher first.
+    const order = t.server.calls.map(([e, p]) => `${e} ${String(p.consumer_id)}`)
+    expect(order.indexOf('sfu_consumer_layers cons-a-camera')).toBeLessThan(order.indexOf('sfu_resume_consumer cons-a-camera'))
     t.sfu.setVideoSize(camA, 640, 360)
     t.sfu.setVideoSize(videoKey('a', 'screen'), 100, 100) // a shares no screen
     expect(t.server.named('sfu_consumer_layers')).toHaveLength(1)
