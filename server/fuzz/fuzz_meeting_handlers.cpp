@@ -136,10 +136,21 @@ class CheckingMediaRouter final : public confab::meeting::MediaRouter {
     FUZZ_CHECK(!known(spec.id) && transports.contains(spec.transport_id));
     FUZZ_CHECK(!spec.encodings.empty() &&
                spec.encodings.size() <= confab::meeting::kMaxSimulcastLayers);
+    std::vector<std::uint8_t> temporal;
+    std::set<std::string> rids;
     for (const auto& layer : spec.encodings) {
-      FUZZ_CHECK((layer.ssrc != 0 || !layer.rid.empty()) && layer.ssrc != layer.rtx_ssrc);
+      // Known by SSRC (then its RTX differs) or by rid (both SSRCs learnt: 0).
+      FUZZ_CHECK(layer.ssrc != 0 ? layer.ssrc != layer.rtx_ssrc
+                                 : !layer.rid.empty() && layer.rtx_ssrc == 0);
       FUZZ_CHECK(layer.rtx_ssrc == 0 || spec.rtx_payload_type != 0);
+      FUZZ_CHECK(layer.temporal_layers >= 1 && layer.temporal_layers <= 3);
+      // Layers without an SSRC are learnt from the rid extension, which must be negotiated.
+      FUZZ_CHECK(layer.ssrc != 0 || spec.rid_extension_id != 0);
+      FUZZ_CHECK(layer.rid.empty() || rids.insert(layer.rid).second);
+      temporal.push_back(layer.temporal_layers);
     }
+    FUZZ_CHECK(spec.kind == confab::meeting::MediaKind::video || spec.encodings.size() == 1);
+    layers[spec.id] = std::move(temporal);
     for (std::size_t id = 0; id < spec.extensions.size(); ++id) {
       FUZZ_CHECK(spec.extensions[id] != 0 && spec.extensions[id] <= 14);
     }
@@ -170,13 +181,17 @@ class CheckingMediaRouter final : public confab::meeting::MediaRouter {
   void set_consumer_paused(const std::string& id, bool) override {
     FUZZ_CHECK(consumers.contains(id));
   }
-  void set_consumer_preferred_layers(const std::string& id, std::uint8_t, std::uint8_t) override {
+  void set_consumer_preferred_layers(const std::string& id, std::uint8_t spatial,
+                                     std::uint8_t temporal) override {
     FUZZ_CHECK(consumers.contains(id));
+    const auto& temporal_layers = layers[consumers[id].producer];
+    FUZZ_CHECK(spatial < temporal_layers.size() && temporal < temporal_layers[spatial]);
   }
   void request_keyframe(const std::string& id) override { FUZZ_CHECK(consumers.contains(id)); }
 
-  std::map<std::string, std::string> transports;  // id -> room
-  std::map<std::string, std::string> producers;   // id -> transport
+  std::map<std::string, std::string> transports;            // id -> room
+  std::map<std::string, std::string> producers;             // id -> transport
+  std::map<std::string, std::vector<std::uint8_t>> layers;  // producer id -> temporal layers
   std::map<std::string, Consumer> consumers;
 
  private:
@@ -206,6 +221,18 @@ const json& realistic(std::string_view name) {
       {"uri":"http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time","id":2},
       {"uri":"urn:3gpp:video-orientation","id":13}],
     "encodings":[{"ssrc":1111,"rtx":{"ssrc":2222}}],"rtcp":{"cname":"fuzz","reducedSize":true}})");
+  // mediasoup-client's 3-layer simulcast in Chrome: layers by rid, no SSRCs.
+  static const json vp8_simulcast = [] {
+    json parameters = vp8;
+    parameters["headerExtensions"].push_back(
+        {{"uri", "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"}, {"id", 10}});
+    parameters["headerExtensions"].push_back(
+        {{"uri", "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"}, {"id", 11}});
+    parameters["encodings"] = json::parse(R"([{"rid":"r0","scalabilityMode":"L1T3"},
+      {"rid":"r1","scalabilityMode":"L1T3"},{"rid":"r2","scalabilityMode":"L1T3"}])");
+    parameters["rtcp"]["cname"] = "";
+    return parameters;
+  }();
   static const json opus = json::parse(R"({"mid":"1","codecs":[
     {"mimeType":"audio/opus","payloadType":111,"clockRate":48000,"channels":2,
      "parameters":{"minptime":10,"useinbandfec":1}}],
@@ -225,6 +252,7 @@ const json& realistic(std::string_view name) {
     "value":"82:5A:68:3D:36:C3:0A:DE:AF:E7:32:43:D2:88:83:57:AC:2D:65:E5:80:C4:B6:FB:AF:1A:A0:21:9F:6D:0C:AD"}]})");
   static const json none;
   if (name == "#VP8") return vp8;
+  if (name == "#VP8S") return vp8_simulcast;
   if (name == "#OPUS") return opus;
   if (name == "#CAPS") return caps;
   if (name == "#DTLS") return dtls;

@@ -82,6 +82,8 @@ std::string_view to_string(Limit limit) {
       return "chat_rate";
     case Limit::sfu_transports:
       return "sfu_transports";
+    case Limit::sfu_layers:
+      return "sfu_layers";
   }
   return "none";
 }

@@ -59,8 +59,9 @@ enum class Limit {
   knock_rate,          // knocks from one address on one room
   chat_rate,           // chat messages per participant
   sfu_transports,      // SFU transports a participant creates
+  sfu_layers,          // sfu_consumer_layers requests per participant
 };
-inline constexpr std::size_t kLimitCount = 8;
+inline constexpr std::size_t kLimitCount = 9;
 
 std::string_view to_string(Limit limit);
 

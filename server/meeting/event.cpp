@@ -34,6 +34,7 @@ std::optional<Event> parse_event(std::string_view name) {
       {"sfu_resume_consumer", Event::sfu_resume_consumer},
       {"sfu_request_keyframe", Event::sfu_request_keyframe},
       {"sfu_pin", Event::sfu_pin},
+      {"sfu_consumer_layers", Event::sfu_consumer_layers},
   };
   for (const auto& [event_name, event] : kEvents) {
     if (event_name == name) return event;

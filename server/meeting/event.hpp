@@ -36,6 +36,7 @@ enum class Event {
   sfu_resume_consumer,
   sfu_request_keyframe,
   sfu_pin,
+  sfu_consumer_layers,
 };
 
 std::optional<Event> parse_event(std::string_view name);

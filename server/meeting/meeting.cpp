@@ -105,6 +105,7 @@ Reply Meeting::dispatch(const ParticipantId& from, Event event, const nlohmann::
     case Event::sfu_resume_consumer:
     case Event::sfu_request_keyframe:
     case Event::sfu_pin:
+    case Event::sfu_consumer_layers:
       return sfu_.handle(from, event, payload);
   }
   throw RequestError(ErrorCode::unknown_event, "unknown event");

@@ -41,6 +41,9 @@ struct MeetingConfig {
   // replaces the old), but each creation costs the router: a client sets up two, and recreates
   // them after a drop now and then; a loop of creations is refused.
   common::RateLimit sfu_transport_rate{.per_second = 1.0 / 10, .burst = 8};
+  // sfu_consumer_layers: a client reports each video tile's size when it changes (debounced),
+  // so a relayout of a full room sends one per consumer at once; a steady stream is refused.
+  common::RateLimit sfu_layers_rate{.per_second = 10, .burst = 60};
   // Wrong room passwords: backoff per client address and per room (too_many_attempts).
   BackoffPolicy password_backoff_address{.free_failures = 5,
                                          .base_delay_ms = 1000,

@@ -49,9 +49,12 @@ struct RouterExtension {
   bool to_consumers;
 };
 
-constexpr std::array<RouterExtension, 6> kExtensions = {{
+constexpr std::array<RouterExtension, 8> kExtensions = {{
     {MediaKind::audio, kMidUri, kMidExtensionId, false},
     {MediaKind::video, kMidUri, kMidExtensionId, false},
+    // Simulcast layer names: a consumer receives one layer under its own SSRC.
+    {MediaKind::video, kRidUri, kRidExtensionId, false},
+    {MediaKind::video, kRepairedRidUri, kRepairedRidExtensionId, false},
     {MediaKind::audio, kAbsSendTimeUri, kAbsSendTimeExtensionId, true},
     {MediaKind::video, kAbsSendTimeUri, kAbsSendTimeExtensionId, true},
     {MediaKind::audio, kAudioLevelUri, kAudioLevelExtensionId, true},
@@ -60,6 +63,16 @@ constexpr std::array<RouterExtension, 6> kExtensions = {{
 static_assert(std::none_of(kExtensions.begin(), kExtensions.end(),
                            [](const RouterExtension& e) { return e.id == kUnusedExtensionId; }),
               "kUnusedExtensionId must never be offered");
+static_assert(
+    [] {
+      for (const auto& a : kExtensions) {
+        for (const auto& b : kExtensions) {
+          if (a.id == b.id && a.uri != b.uri) return false;
+        }
+      }
+      return true;
+    }(),
+    "one router id per extension");
 
 constexpr std::size_t kMaxCodecs = 16;
 constexpr std::size_t kMaxCapabilityCodecs = 64;
@@ -250,7 +263,11 @@ std::string cname_of(const json& rtp_parameters) {
   optional_bool(*rtcp, "reducedSize", path);
   if (optional_bool(*rtcp, "mux", path) == false) bad(path + ".mux", "must be true (rtcp-mux)");
   const json* cname = member(*rtcp, "cname");
-  if (cname == nullptr) return {};
+  // Chrome writes no a=ssrc lines (where the cname is) for rid simulcast: mediasoup-client then
+  // sends "", which is as good as none.
+  if (cname == nullptr || (cname->is_string() && cname->get_ref<const std::string&>().empty())) {
+    return {};
+  }
   const std::string_view text = string_value(*cname, path + ".cname");
   if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
     bad(path + ".cname", "must be printable ASCII");
@@ -283,34 +300,111 @@ void map_extensions(const json& rtp_parameters, ProducerParameters& producer) {
     if (id > kMaxOneByteExtensionId) bad(at + ".id", "must be 1..14 (one-byte header form)");
     producer.extensions[static_cast<std::size_t>(id)] =
         known->to_consumers ? known->id : kUnusedExtensionId;
+    // The ids the data plane reads on the publisher's packets to tell streams apart.
+    const auto publisher_id = static_cast<std::uint8_t>(id);
+    if (uri == kMidUri) producer.mid_extension_id = publisher_id;
+    if (uri == kRidUri) producer.rid_extension_id = publisher_id;
+    if (uri == kRepairedRidUri) producer.repaired_rid_extension_id = publisher_id;
   }
 }
 
-void read_encoding(const json& rtp_parameters, ProducerParameters& producer, bool has_rtx_codec) {
+// RFC 8851 rid-id, kept to what fits a one-byte header extension (16 bytes).
+bool valid_rid(std::string_view rid) {
+  return !rid.empty() && rid.size() <= 16 && std::all_of(rid.begin(), rid.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+// "L1T<n>": one spatial layer, n temporal ones. Spatial scalability (SVC) is not forwarded:
+// VP8 has none, and lower resolutions come as simulcast encodings instead.
+std::uint8_t temporal_layers(const json& encoding, const std::string& at) {
+  const json* mode = member(encoding, "scalabilityMode");
+  if (mode == nullptr) return 1;
+  const std::string path = at + ".scalabilityMode";
+  const std::string_view text = string_value(*mode, path);
+  if (text == "L1T1") return 1;
+  if (text == "L1T2") return 2;
+  if (text == "L1T3") return 3;
+  bad(path, "must be L1T1, L1T2 or L1T3 (got \"" + std::string(text.substr(0, 16)) +
+                "\"): spatial layers (S/L2/L3 modes) are not supported, send simulcast "
+                "encodings instead");
+}
+
+// One encoding: by ssrc (and rtx.ssrc), or, when `by_rid`, by rid alone.
+EncodingSpec read_encoding(const json& encoding, const std::string& at, bool by_rid,
+                           bool has_rtx_codec) {
+  object_at(encoding, at);
+  EncodingSpec layer;
+  const json* rid = member(encoding, "rid");
+  if (rid != nullptr) {
+    if (!rid->is_string() || !valid_rid(rid->get_ref<const std::string&>())) {
+      bad(at + ".rid", "must be 1..16 characters of A-Z a-z 0-9 - _");
+    }
+    layer.rid = rid->get<std::string>();
+  }
+  const bool has_ssrc = member(encoding, "ssrc") != nullptr;
+  if (by_rid) {
+    if (has_ssrc || member(encoding, "rtx") != nullptr) {
+      bad(at, "must not have an ssrc: encodings are all identified by rid or all by ssrc");
+    }
+    if (rid == nullptr) bad(at + ".rid", "is required (encodings[0] has a rid and no ssrc)");
+  } else {
+    if (!has_ssrc) bad(at + ".ssrc", "is required (encodings[0] has one)");
+    layer.ssrc = ssrc_of(encoding, at);
+    if (const json* rtx = member(encoding, "rtx"); rtx != nullptr) {
+      object_at(*rtx, at + ".rtx");
+      if (!has_rtx_codec) bad(at + ".rtx", "needs an RTX codec in codecs");
+      layer.rtx_ssrc = ssrc_of(*rtx, at + ".rtx");
+    }
+  }
+  layer.temporal_layers = temporal_layers(encoding, at);
+  return layer;
+}
+
+void read_encodings(const json& rtp_parameters, ProducerParameters& producer, bool has_rtx_codec) {
   const std::string path = "rtp_parameters.encodings";
   const json& encodings = array_member(rtp_parameters, "encodings", "rtp_parameters", 8, true);
-  if (encodings.empty()) bad(path, "must hold one encoding");
-  if (encodings.size() > 1) {
-    bad(path, "must hold one encoding: simulcast is not supported yet");
+  const std::size_t max = producer.kind == MediaKind::audio ? 1 : kMaxSimulcastLayers;
+  if (encodings.empty() || encodings.size() > max) {
+    bad(path, producer.kind == MediaKind::audio
+                  ? "must hold one encoding (audio has no simulcast)"
+                  : "must hold 1.." + std::to_string(max) + " encodings (simulcast layers)");
   }
-  const std::string at = item(path, 0);
-  const json& encoding = object_at(encodings[0], at);
-  if (member(encoding, "ssrc") == nullptr && member(encoding, "rid") != nullptr) {
-    bad(at + ".ssrc", "is required (rid-based simulcast is not supported yet)");
+  // mediasoup-client in Chrome (Unified Plan) names simulcast layers by rid and leaves the
+  // SSRCs to the browser; a single encoding, and audio, come with their ssrc.
+  const json& first = object_at(encodings[0], item(path, 0));
+  const bool by_rid = member(first, "ssrc") == nullptr && member(first, "rid") != nullptr;
+  if (by_rid && producer.kind == MediaKind::audio) {
+    bad(item(path, 0) + ".ssrc", "is required for audio");
   }
-  EncodingSpec& layer = producer.encodings.emplace_back();
-  layer.ssrc = ssrc_of(encoding, at);
-  const json* rtx = member(encoding, "rtx");
-  if (rtx == nullptr) {
-    // An RTX codec without an RTX stream: retransmissions, if any, are not separate.
+  std::vector<std::uint32_t> ssrcs;
+  for (std::size_t i = 0; i < encodings.size(); ++i) {
+    const std::string at = item(path, i);
+    EncodingSpec layer = read_encoding(encodings[i], at, by_rid, has_rtx_codec);
+    for (const auto& other : producer.encodings) {
+      if (!layer.rid.empty() && layer.rid == other.rid) bad(at + ".rid", "is used twice");
+    }
+    for (const std::uint32_t ssrc : {layer.ssrc, layer.rtx_ssrc}) {
+      if (ssrc == 0) continue;
+      if (std::find(ssrcs.begin(), ssrcs.end(), ssrc) != ssrcs.end()) {
+        bad(at, "reuses ssrc " + std::to_string(ssrc) + ": every stream needs its own");
+      }
+      ssrcs.push_back(ssrc);
+    }
+    producer.encodings.push_back(std::move(layer));
+  }
+  if (by_rid && producer.rid_extension_id == 0) {
+    bad("rtp_parameters.headerExtensions",
+        "must include " + std::string(kRidUri) + " for encodings identified by rid");
+  }
+  const bool any_rtx = std::any_of(producer.encodings.begin(), producer.encodings.end(),
+                                   [](const EncodingSpec& e) { return e.rtx_ssrc != 0; });
+  // An RTX codec without an RTX stream (or, by rid, without repaired-rid to learn its SSRC):
+  // retransmissions, if any, are not separate.
+  if (by_rid ? producer.repaired_rid_extension_id == 0 : !any_rtx) {
     producer.rtx_payload_type = 0;
     producer.router_rtx_payload_type = 0;
-    return;
   }
-  object_at(*rtx, at + ".rtx");
-  if (!has_rtx_codec) bad(at + ".rtx", "needs an RTX codec in codecs");
-  layer.rtx_ssrc = ssrc_of(*rtx, at + ".rtx");
-  if (layer.rtx_ssrc == layer.ssrc) bad(at + ".rtx.ssrc", "must differ from ssrc");
 }
 
 json feedback_json(std::span<const Feedback> feedback) {
@@ -470,11 +564,16 @@ ProducerParameters parse_producer_parameters(MediaKind kind, const json& rtp_par
     has_rtx_codec = true;
   }
 
-  read_encoding(rtp_parameters, producer, has_rtx_codec);
   map_extensions(rtp_parameters, producer);
+  read_encodings(rtp_parameters, producer, has_rtx_codec);
   producer.cname = cname_of(rtp_parameters);
   if (const json* mid = member(rtp_parameters, "mid"); mid != nullptr) {
-    string_value(*mid, root + ".mid");
+    // The MID header extension carries it: at most 16 bytes (one-byte form).
+    producer.mid = std::string(string_value(*mid, root + ".mid"));
+    if (producer.mid.size() > 16 || !std::all_of(producer.mid.begin(), producer.mid.end(),
+                                                 [](char c) { return c > 0x20 && c < 0x7f; })) {
+      bad(root + ".mid", "must be 1..16 printable ASCII characters");
+    }
   }
   return producer;
 }

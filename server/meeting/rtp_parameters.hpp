@@ -28,6 +28,14 @@ inline constexpr std::string_view kAbsSendTimeUri =
     "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 inline constexpr std::string_view kAudioLevelUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 inline constexpr std::string_view kVideoOrientationUri = "urn:3gpp:video-orientation";
+inline constexpr std::string_view kRidUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+inline constexpr std::string_view kRepairedRidUri =
+    "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+
+// The router's ids for the simulcast layer names (RFC 8852), video only. Like MID they are only
+// read from publishers (the data plane learns layer SSRCs from them), never sent to consumers.
+inline constexpr std::uint8_t kRidExtensionId = 2;
+inline constexpr std::uint8_t kRepairedRidExtensionId = 3;
 
 std::string_view to_string(MediaKind kind);
 std::optional<MediaKind> parse_media_kind(std::string_view text);
@@ -57,7 +65,11 @@ struct ProducerParameters {
 };
 
 // `rtp_parameters` of sfu_produce for a producer of `kind`. One media codec (the first entry)
-// and at most its RTX; exactly one encoding with an ssrc (no simulcast yet).
+// and at most its RTX. Audio: exactly one encoding, with an ssrc. Video: 1..kMaxSimulcastLayers
+// encodings (simulcast, lowest resolution first as mediasoup-client sends them), either all with
+// an ssrc (and rtx.ssrc) or all with a unique rid and no ssrc (the browser picks the SSRCs; the
+// rtp-stream-id header extension must then be negotiated); scalabilityMode L1T1..L1T3 sets an
+// encoding's temporal layers, spatial modes (S.../L2.../L3...) are refused.
 ProducerParameters parse_producer_parameters(MediaKind kind, const nlohmann::json& rtp_parameters);
 
 struct ConsumerParameters {

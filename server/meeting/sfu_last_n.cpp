@@ -45,6 +45,7 @@ bool SfuSignaling::held_by_last_n(const RoomMedia& media, const ParticipantId& s
 
 void SfuSignaling::refresh_forwarding(RoomMedia& media) {
   const auto publishers = camera_publishers(media.producers);
+  std::unordered_set<std::string> changed;  // producers whose forwarded consumers changed
   for (auto& [subscriber, peer] : media.peers) {
     std::optional<std::unordered_set<ParticipantId>> cameras;  // computed on the first camera
     for (auto& [id, consumer] : peer.consumers) {
@@ -54,6 +55,7 @@ void SfuSignaling::refresh_forwarding(RoomMedia& media) {
       const bool held = !cameras->contains(found->second.owner);
       if (held == consumer.held) continue;
       consumer.held = held;
+      changed.insert(consumer.producer_id);
       // The owner's own pause stands: a consumer it paused stays paused on the router.
       if (!consumer.paused) router_->set_consumer_paused(id, held);
       outbox_.send(subscriber, "sfu_consumer_forwarding",
@@ -63,6 +65,8 @@ void SfuSignaling::refresh_forwarding(RoomMedia& media) {
                         {"forwarded", !held}});
     }
   }
+  // The layers their publishers encode follow the consumers that remain.
+  for (const auto& producer_id : changed) update_publisher_layers(media, producer_id);
 }
 
 json SfuSignaling::pin(Caller& caller, const json& payload) {

@@ -18,6 +18,7 @@ using nlohmann::json;
 
 constexpr std::size_t kIdLength = 20;  // [a-z0-9]: ~103 bits, unique by construction anyway
 constexpr std::size_t kMaxFingerprints = 8;
+constexpr int kMaxTileDimension = 16384;
 
 constexpr std::array<std::string_view, kMediaSourceCount> kSourceNames = {"mic", "camera", "screen",
                                                                           "screen_audio"};
@@ -134,6 +135,7 @@ SfuSignaling::SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomS
       clock_(clock),
       config_(config),
       transport_rate_(config.sfu_transport_rate),
+      layers_rate_(config.sfu_layers_rate),
       router_(config.media_router) {}
 
 json SfuSignaling::handle(const ParticipantId& from, Event event, const json& payload) {
@@ -172,6 +174,8 @@ json SfuSignaling::handle(const ParticipantId& from, Event event, const json& pa
       return request_keyframe(caller, payload);
     case Event::sfu_pin:
       return pin(caller, payload);
+    case Event::sfu_consumer_layers:
+      return consumer_layers(caller, payload);
     default:
       break;
   }
@@ -273,8 +277,16 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
     }
   }
   // Consumers' streams join the producer's owner by cname (lip sync); a cname-less producer
-  // gets its owner's id.
-  if (parameters.cname.empty()) parameters.cname = caller.id;
+  // (a simulcast camera: Chrome writes no cname then) takes that of the owner's first other
+  // producer (Chrome has one cname per connection), or the owner's id.
+  if (parameters.cname.empty()) {
+    parameters.cname = caller.id;
+    for (const auto& other_id : caller.peer.producers) {
+      if (other_id.empty()) continue;
+      parameters.cname = caller.media.producers.at(other_id).parameters.cname;
+      break;
+    }
+  }
 
   std::string id = new_id();
   ProducerSpec spec{.id = id,
@@ -299,11 +311,13 @@ json SfuSignaling::produce(Caller& caller, const json& payload) {
     throw;
   }
   slot = id;
-  caller.media.producers.emplace(id, Producer{.id = id,
-                                              .owner = caller.id,
-                                              .source = *source,
-                                              .parameters = std::move(parameters),
-                                              .paused = paused});
+  caller.media.producers.emplace(
+      id, Producer{.id = id,
+                   .owner = caller.id,
+                   .source = *source,
+                   .parameters = std::move(parameters),
+                   .paused = paused,
+                   .max_spatial_layer = static_cast<std::uint8_t>(spec.encodings.size() - 1)});
   send_to_others(outbox_, caller.room, caller.id, "sfu_producer_added",
                  json{{"producer_id", id},
                       {"user_id", caller.id},
@@ -365,6 +379,7 @@ json SfuSignaling::consume(Caller& caller, const json& payload) {
     router_->close_consumer(old_id);
     forget_consumer(caller.peer, old_id);
     outbox_.send(caller.id, "sfu_consumer_closed", json{{"consumer_id", old_id}});
+    update_publisher_layers(caller.media, producer_id);
   }
 
   const bool held = held_by_last_n(caller.media, caller.id, producer);
@@ -390,7 +405,9 @@ json SfuSignaling::consume(Caller& caller, const json& payload) {
                                              .ssrc = spec.ssrc,
                                              .rtx_ssrc = spec.rtx_ssrc,
                                              .paused = true,
-                                             .held = held});
+                                             .held = held,
+                                             .spatial_layer = static_cast<std::uint8_t>(
+                                                 producer.parameters.encodings.size() - 1)});
   return json{{"ok", true},
               {"consumer",
                {{"id", id},
@@ -411,7 +428,68 @@ json SfuSignaling::pause_consumer(Caller& caller, const json& payload, bool paus
   // Held back by last-N, it stays paused on the router whatever its owner wants.
   if (!consumer.held) router_->set_consumer_paused(id, paused);
   consumer.paused = paused;
+  update_publisher_layers(caller.media, consumer.producer_id);
   return ok();
+}
+
+std::uint8_t SfuSignaling::spatial_layer_for(double width, double height, std::size_t layers) {
+  const double rows = std::max(height, width * 9 / 16);
+  const std::size_t wanted = rows <= kLayer0MaxHeight ? 0 : rows <= kLayer1MaxHeight ? 1 : 2;
+  return static_cast<std::uint8_t>(std::min(wanted, layers == 0 ? 0 : layers - 1));
+}
+
+json SfuSignaling::consumer_layers(Caller& caller, const json& payload) {
+  const PayloadReader reader(payload);
+  const auto& id = reader.required_string("consumer_id");
+  auto dimension = [&](std::string_view field) {
+    const auto value = payload.find(field);
+    // Device pixels of one tile: fractional is fine, beyond any screen is not.
+    if (value == payload.end() || !value->is_number() || value->get<double>() < 0 ||
+        value->get<double>() > kMaxTileDimension) {
+      throw_bad_field(field, "must be a number 0.." + std::to_string(kMaxTileDimension));
+    }
+    return value->get<double>();
+  };
+  const double width = dimension("width");
+  const double height = dimension("height");
+  Consumer& consumer = own_consumer(caller.peer, id);
+  if (consumer.kind != MediaKind::video) {
+    throw RequestError(ErrorCode::bad_request, "consumer_id is an audio consumer: no layers");
+  }
+  const std::int64_t now = clock_.now_ms();
+  if (!layers_rate_.allow(caller.id, now)) {
+    throw RequestError(ErrorCode::rate_limited, "layer preferences come too often; slow down",
+                       Limit::sfu_layers, layers_rate_.ms_until_available(caller.id, now));
+  }
+  const auto& encodings = caller.media.producers.at(consumer.producer_id).parameters.encodings;
+  const std::uint8_t spatial = spatial_layer_for(width, height, encodings.size());
+  if (spatial == consumer.spatial_layer) return json{{"ok", true}, {"spatial_layer", spatial}};
+  consumer.spatial_layer = spatial;
+  router_->set_consumer_preferred_layers(
+      id, spatial, static_cast<std::uint8_t>(encodings[spatial].temporal_layers - 1));
+  update_publisher_layers(caller.media, consumer.producer_id);
+  return json{{"ok", true}, {"spatial_layer", spatial}};
+}
+
+void SfuSignaling::update_publisher_layers(RoomMedia& media, const std::string& producer_id) {
+  const auto found = media.producers.find(producer_id);
+  if (found == media.producers.end()) return;
+  Producer& producer = found->second;
+  if (producer.parameters.encodings.size() < 2) return;
+  // Nobody watching: the lowest layer stays on, so the next viewer sees a picture at once.
+  std::uint8_t wanted = 0;
+  for (const auto& [member, peer] : media.peers) {
+    for (const auto& [id, consumer] : peer.consumers) {
+      // A consumer last-N holds back receives nothing: it wants no layer either.
+      if (consumer.producer_id == producer_id && !consumer.paused && !consumer.held) {
+        wanted = std::max(wanted, consumer.spatial_layer);
+      }
+    }
+  }
+  if (wanted == producer.max_spatial_layer) return;
+  producer.max_spatial_layer = wanted;
+  outbox_.send(producer.owner, "sfu_producer_layers",
+               json{{"producer_id", producer_id}, {"max_spatial_layer", wanted}});
 }
 
 json SfuSignaling::request_keyframe(Caller& caller, const json& payload) {
@@ -480,8 +558,13 @@ void SfuSignaling::forget_transport(Room& room, RoomMedia& media, PeerMedia& pee
       if (!id.empty()) forget_producer(room, media, id);
     }
   } else {
-    for (const auto& [id, consumer] : peer.consumers) ids_.erase(id);
+    std::vector<std::string> consumed;
+    for (const auto& [id, consumer] : peer.consumers) {
+      ids_.erase(id);
+      consumed.push_back(consumer.producer_id);
+    }
     peer.consumers.clear();
+    for (const auto& producer_id : consumed) update_publisher_layers(media, producer_id);
   }
   transports_.erase(transport->id);
   ids_.erase(transport->id);

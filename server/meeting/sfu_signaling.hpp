@@ -39,6 +39,13 @@ MediaKind kind_of(MediaSource source);
 // refused request changes nothing and sends nothing.
 class SfuSignaling final : public MediaEvents {
  public:
+  // The tile heights (device pixels) up to which a consumer prefers simulcast layer 0, then 1;
+  // above: layer 2. The height that counts is max(height, width * 9 / 16): the tile is filled
+  // by a landscape camera picture (object-fit: cover), so a wide tile needs more rows.
+  static constexpr double kLayer0MaxHeight = 200;
+  static constexpr double kLayer1MaxHeight = 400;
+  static std::uint8_t spatial_layer_for(double width, double height, std::size_t layers);
+
   // `config.media_router` null: no SFU (rooms stay meshes, sfu_* are sfu_unavailable).
   SfuSignaling(RoomDirectory& rooms, Outbox& outbox, common::RandomSource& random,
                common::Clock& clock, const MeetingConfig& config);
@@ -79,6 +86,9 @@ class SfuSignaling final : public MediaEvents {
     MediaSource source = MediaSource::mic;
     ProducerParameters parameters;
     bool paused = false;
+    // Simulcast: the highest layer the publisher was last told to send (sfu_producer_layers);
+    // it starts sending all of them.
+    std::uint8_t max_spatial_layer = 0;
   };
   struct Consumer {
     std::string producer_id;
@@ -87,6 +97,8 @@ class SfuSignaling final : public MediaEvents {
     std::uint32_t rtx_ssrc = 0;
     bool paused = true;  // by its owner (sfu_pause_consumer); starts paused
     bool held = false;   // by last-N; the router forwards only if neither
+    // The preferred spatial layer given to the router; the data plane starts at the highest.
+    std::uint8_t spatial_layer = 0;
   };
   // One member's objects. All its producers are on `send`, all its consumers on `recv`.
   struct PeerMedia {
@@ -134,6 +146,10 @@ class SfuSignaling final : public MediaEvents {
   // Brings every consumer's `held` in line with last-N: the router hears only of consumers
   // whose forwarding changes, and their owners get `sfu_consumer_forwarding`.
   void refresh_forwarding(RoomMedia& media);
+  nlohmann::json consumer_layers(Caller& caller, const nlohmann::json& payload);
+  // Tells a simulcast producer's publisher the highest layer any unpaused consumer prefers,
+  // when it changed (sfu_producer_layers). A producer that is gone is ignored.
+  void update_publisher_layers(RoomMedia& media, const std::string& producer_id);
 
   Transport& own_transport(PeerMedia& peer, const std::string& id);
   Producer& own_producer(Caller& caller, const std::string& id);
@@ -157,6 +173,7 @@ class SfuSignaling final : public MediaEvents {
   // sfu_create_transport per participant id (the connection: leaving and rejoining does not
   // refill it).
   common::KeyedRateLimiter transport_rate_;
+  common::KeyedRateLimiter layers_rate_;  // sfu_consumer_layers per participant id
   MediaRouter* router_;
   std::unordered_map<std::string, RoomMedia> media_;            // by room id, while the room lives
   std::unordered_map<std::string, TransportOwner> transports_;  // every live transport by id

@@ -215,7 +215,7 @@ TEST(MeetingEventsTest, HandlesExactlyTheProtocolEvents) {
                             "sfu_pause_consumer",
                             "sfu_resume_consumer",
                             "sfu_request_keyframe",
-                            "sfu_pin"}) {
+                            "sfu_pin", "sfu_consumer_layers"}) {
     EXPECT_NE(code(event), "unknown_event") << event;
   }
   for (const auto* event :

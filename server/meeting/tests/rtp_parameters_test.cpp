@@ -53,13 +53,16 @@ TEST(RouterRtpCapabilities, HeaderExtensionsHaveFixedIdsAndNeverTheUnusedOne) {
   auto at = [&](const std::string& kind, std::string_view uri) {
     return by_kind_and_uri[std::pair(kind, std::string(uri))];
   };
-  EXPECT_EQ(by_kind_and_uri.size(), 6u);
+  EXPECT_EQ(by_kind_and_uri.size(), 8u);
   EXPECT_EQ(at("audio", kMidUri), Entry(1, "recvonly"));
   EXPECT_EQ(at("video", kMidUri), Entry(1, "recvonly"));
   EXPECT_EQ(at("audio", kAbsSendTimeUri), Entry(4, "sendrecv"));
   EXPECT_EQ(at("video", kAbsSendTimeUri), Entry(4, "sendrecv"));
   EXPECT_EQ(at("audio", kAudioLevelUri), Entry(10, "sendrecv"));
   EXPECT_EQ(at("video", kVideoOrientationUri), Entry(11, "sendrecv"));
+  EXPECT_EQ(at("video", kRidUri), Entry(2, "recvonly"));
+  EXPECT_EQ(at("video", kRepairedRidUri), Entry(3, "recvonly"));
+  EXPECT_EQ(at("audio", kRidUri), Entry(0, ""));  // audio has no simulcast
 }
 
 TEST(ProducerParameters, ChromeVp8WithRtxIsMappedToTheRouter) {
@@ -187,8 +190,6 @@ json without(json base, const std::string& parent, const std::string& key) {
 TEST(ProducerParameters, MalformedParametersAreBadRtpParameters) {
   const json vp8 = chrome_vp8_parameters();
   const json opus = chrome_opus_parameters();
-  json simulcast = vp8;
-  simulcast["encodings"].push_back({{"ssrc", 5555}, {"rtx", {{"ssrc", 6666}}}});
   json rid_only = vp8;
   rid_only["encodings"] = json::array({{{"rid", "r0"}}});
   json two_vp8 = vp8;
@@ -228,14 +229,14 @@ TEST(ProducerParameters, MalformedParametersAreBadRtpParameters) {
       {"rtx_same_pt", MediaKind::video, with(vp8, "/codecs/1/payloadType", 96), "differ"},
       {"rtx_clock", MediaKind::video, with(vp8, "/codecs/1/clockRate", 48000), "clockRate"},
       {"no_encodings", MediaKind::video, without(vp8, "", "encodings"), "encodings"},
-      {"empty_encodings", MediaKind::video, with(vp8, "/encodings", json::array()), "one encoding"},
-      {"simulcast", MediaKind::video, simulcast, "simulcast is not supported yet"},
-      {"rid_only", MediaKind::video, rid_only, "rid-based simulcast"},
+      {"empty_encodings", MediaKind::video, with(vp8, "/encodings", json::array()),
+       "1..3 encodings"},
+      {"rid_without_extension", MediaKind::video, rid_only, "rtp-stream-id"},
       {"ssrc_missing", MediaKind::audio, without(opus, "/encodings/0", "ssrc"), "ssrc"},
       {"ssrc_zero", MediaKind::audio, with(opus, "/encodings/0/ssrc", 0), "ssrc"},
       {"ssrc_too_big", MediaKind::audio, with(opus, "/encodings/0/ssrc", 4294967296ull), "ssrc"},
       {"ssrc_negative", MediaKind::audio, with(opus, "/encodings/0/ssrc", -5), "ssrc"},
-      {"rtx_ssrc_same", MediaKind::video, with(vp8, "/encodings/0/rtx/ssrc", 1111), "differ"},
+      {"rtx_ssrc_same", MediaKind::video, with(vp8, "/encodings/0/rtx/ssrc", 1111), "reuses ssrc"},
       {"rtx_ssrc_missing", MediaKind::video, with(vp8, "/encodings/0/rtx", json::object()),
        "rtx.ssrc"},
       {"rtx_stream_no_codec", MediaKind::audio, with(opus, "/encodings/0/rtx", {{"ssrc", 4444}}),
@@ -253,12 +254,173 @@ TEST(ProducerParameters, MalformedParametersAreBadRtpParameters) {
       {"cname_control", MediaKind::video, with(vp8, "/rtcp/cname", "a\nb"), "cname"},
       {"cname_long", MediaKind::video, with(vp8, "/rtcp/cname", std::string(300, 'c')), "cname"},
       {"mid_number", MediaKind::video, with(vp8, "/mid", 0), "mid"},
+      {"mid_too_long", MediaKind::video, with(vp8, "/mid", std::string(17, 'm')), "mid"},
+      {"mid_space", MediaKind::video, with(vp8, "/mid", "a b"), "mid"},
   };
   for (const auto& c : cases) {
     const auto [code, message] = producer_refusal(c.kind, c.parameters);
     EXPECT_EQ(code, "bad_rtp_parameters") << c.label << ": " << message;
     EXPECT_THAT(message, HasSubstr(c.message_part)) << c.label;
   }
+}
+
+TEST(ProducerParameters, ChromeRidSimulcastGivesThreeLayersAndThePublishersIds) {
+  const auto p = parse_producer_parameters(MediaKind::video, chrome_vp8_simulcast_parameters());
+  ASSERT_EQ(p.encodings.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(p.encodings[i].rid, "r" + std::to_string(i));
+    EXPECT_EQ(p.encodings[i].ssrc, 0u);  // learnt by the data plane from the rid
+    EXPECT_EQ(p.encodings[i].rtx_ssrc, 0u);
+    EXPECT_EQ(p.encodings[i].temporal_layers, 3);
+  }
+  EXPECT_EQ(p.mid, "0");
+  EXPECT_EQ(p.mid_extension_id, 4);
+  EXPECT_EQ(p.rid_extension_id, 10);
+  EXPECT_EQ(p.repaired_rid_extension_id, 11);
+  // RTX stays: its SSRCs come with repaired-rid.
+  EXPECT_EQ(p.rtx_payload_type, 97);
+  EXPECT_EQ(p.router_rtx_payload_type, 102);
+  // Neither MID nor the layer names reach consumers.
+  EXPECT_EQ(p.extensions[4], kUnusedExtensionId);
+  EXPECT_EQ(p.extensions[10], kUnusedExtensionId);
+  EXPECT_EQ(p.extensions[11], kUnusedExtensionId);
+  EXPECT_EQ(p.extensions[2], kAbsSendTimeExtensionId);
+  EXPECT_EQ(p.cname, "");  // Chrome's "" is no cname
+}
+
+TEST(ProducerParameters, SingleEncodingProducersKnowTheirMidExtension) {
+  const auto video = parse_producer_parameters(MediaKind::video, chrome_vp8_parameters());
+  EXPECT_EQ(video.mid, "0");
+  EXPECT_EQ(video.mid_extension_id, 4);
+  EXPECT_EQ(video.rid_extension_id, 0);
+  ASSERT_EQ(video.encodings.size(), 1u);
+  EXPECT_EQ(video.encodings[0].temporal_layers, 1);
+  EXPECT_EQ(video.encodings[0].rid, "");
+  const auto audio = parse_producer_parameters(MediaKind::audio, chrome_opus_parameters());
+  EXPECT_EQ(audio.mid, "1");
+  EXPECT_EQ(audio.mid_extension_id, 4);
+}
+
+TEST(ProducerParameters, SsrcSimulcastKeepsEachLayersRtx) {
+  json parameters = chrome_vp8_parameters(1111, 2222);
+  parameters["encodings"].push_back(
+      {{"ssrc", 3333}, {"rtx", {{"ssrc", 4444}}}, {"scalabilityMode", "L1T2"}});
+  parameters["encodings"].push_back({{"ssrc", 5555}, {"rid", "hi"}});  // no RTX for this one
+  const auto p = parse_producer_parameters(MediaKind::video, parameters);
+  ASSERT_EQ(p.encodings.size(), 3u);
+  EXPECT_EQ(p.encodings[0].ssrc, 1111u);
+  EXPECT_EQ(p.encodings[0].rtx_ssrc, 2222u);
+  EXPECT_EQ(p.encodings[0].temporal_layers, 1);
+  EXPECT_EQ(p.encodings[1].ssrc, 3333u);
+  EXPECT_EQ(p.encodings[1].rtx_ssrc, 4444u);
+  EXPECT_EQ(p.encodings[1].temporal_layers, 2);
+  EXPECT_EQ(p.encodings[2].ssrc, 5555u);
+  EXPECT_EQ(p.encodings[2].rtx_ssrc, 0u);
+  EXPECT_EQ(p.encodings[2].rid, "hi");
+  EXPECT_EQ(p.rtx_payload_type, 97);
+}
+
+TEST(ProducerParameters, RidSimulcastWithoutRepairedRidHasNoRtx) {
+  json parameters = chrome_vp8_simulcast_parameters();
+  parameters["headerExtensions"].erase(4);  // repaired-rid
+  const auto p = parse_producer_parameters(MediaKind::video, parameters);
+  EXPECT_EQ(p.repaired_rid_extension_id, 0);
+  EXPECT_EQ(p.rtx_payload_type, 0);
+  EXPECT_EQ(p.router_rtx_payload_type, 0);
+}
+
+TEST(ProducerParameters, ScalabilityModesL1T1ToL1T3SetTemporalLayers) {
+  json parameters = chrome_vp8_simulcast_parameters();
+  parameters["encodings"][0]["scalabilityMode"] = "L1T1";
+  parameters["encodings"][1]["scalabilityMode"] = "L1T2";
+  parameters["encodings"][2].erase("scalabilityMode");
+  const auto p = parse_producer_parameters(MediaKind::video, parameters);
+  EXPECT_EQ(p.encodings[0].temporal_layers, 1);
+  EXPECT_EQ(p.encodings[1].temporal_layers, 2);
+  EXPECT_EQ(p.encodings[2].temporal_layers, 1);
+}
+
+TEST(ProducerParameters, MalformedSimulcastIsBadRtpParameters) {
+  const json simulcast = chrome_vp8_simulcast_parameters();
+  const json vp8 = chrome_vp8_parameters();
+  const json opus = chrome_opus_parameters();
+  json four = simulcast;
+  four["encodings"].push_back({{"rid", "r3"}});
+  json duplicate_rid = simulcast;
+  duplicate_rid["encodings"][2]["rid"] = "r0";
+  json mixed_ssrc = simulcast;
+  mixed_ssrc["encodings"][1]["ssrc"] = 1234;
+  json mixed_rid = vp8;
+  mixed_rid["encodings"].push_back({{"rid", "r1"}});
+  json mixed_rtx = simulcast;
+  mixed_rtx["encodings"][1]["rtx"] = {{"ssrc", 99}};
+  json no_rid_ext = simulcast;
+  no_rid_ext["headerExtensions"].erase(3);
+  json audio_two = opus;
+  audio_two["encodings"].push_back({{"ssrc", 4444}});
+  json audio_rid = opus;
+  audio_rid["encodings"] = json::array({{{"rid", "a"}}});
+  json reused_ssrc = vp8;
+  reused_ssrc["encodings"].push_back({{"ssrc", 3333}, {"rtx", {{"ssrc", 1111}}}});
+  json ssrc_simulcast_no_rtx_codec = vp8;
+  ssrc_simulcast_no_rtx_codec["codecs"].erase(1);
+  ssrc_simulcast_no_rtx_codec["encodings"][0].erase("rtx");
+  ssrc_simulcast_no_rtx_codec["encodings"].push_back({{"ssrc", 3333}, {"rtx", {{"ssrc", 4444}}}});
+
+  const std::vector<BadCase> cases = {
+      {"four_encodings", MediaKind::video, four, "1..3 encodings"},
+      {"duplicate_rid", MediaKind::video, duplicate_rid, "encodings[2].rid is used twice"},
+      {"rid_empty", MediaKind::video, with(simulcast, "/encodings/1/rid", ""), "rid must be"},
+      {"rid_long", MediaKind::video, with(simulcast, "/encodings/1/rid", std::string(17, 'r')),
+       "rid must be"},
+      {"rid_bad_char", MediaKind::video, with(simulcast, "/encodings/1/rid", "r 1"), "rid must be"},
+      {"rid_number", MediaKind::video, with(simulcast, "/encodings/1/rid", 1), "rid must be"},
+      {"rid_missing", MediaKind::video, without(simulcast, "/encodings/2", "rid"),
+       "encodings[2].rid is required"},
+      {"mixed_ssrc_in_rid", MediaKind::video, mixed_ssrc, "all identified by rid or all by ssrc"},
+      {"mixed_rtx_in_rid", MediaKind::video, mixed_rtx, "all identified by rid or all by ssrc"},
+      {"mixed_rid_in_ssrc", MediaKind::video, mixed_rid, "encodings[1].ssrc is required"},
+      {"no_rid_extension", MediaKind::video, no_rid_ext, "rtp-stream-id"},
+      {"s_mode", MediaKind::video, with(simulcast, "/encodings/0/scalabilityMode", "S3T3"),
+       "spatial layers"},
+      {"l3_mode", MediaKind::video, with(simulcast, "/encodings/0/scalabilityMode", "L3T3_KEY"),
+       "spatial layers"},
+      {"l1t4", MediaKind::video, with(simulcast, "/encodings/0/scalabilityMode", "L1T4"),
+       "L1T1, L1T2 or L1T3"},
+      {"mode_number", MediaKind::video, with(simulcast, "/encodings/0/scalabilityMode", 3),
+       "scalabilityMode must be a string"},
+      {"encoding_not_object", MediaKind::video, with(simulcast, "/encodings/1", "r1"),
+       "encodings[1] must be an object"},
+      {"audio_two_encodings", MediaKind::audio, audio_two, "audio has no simulcast"},
+      {"audio_rid", MediaKind::audio, audio_rid, "required for audio"},
+      {"reused_ssrc", MediaKind::video, reused_ssrc, "reuses ssrc 1111"},
+      {"rtx_stream_no_codec", MediaKind::video, ssrc_simulcast_no_rtx_codec, "RTX codec"},
+  };
+  for (const auto& c : cases) {
+    const auto [code, message] = producer_refusal(c.kind, c.parameters);
+    EXPECT_EQ(code, "bad_rtp_parameters") << c.label << ": " << message;
+    EXPECT_THAT(message, HasSubstr(c.message_part)) << c.label << ": " << message;
+  }
+}
+
+TEST(ConsumerParameters, ASimulcastProducersConsumerGetsOneEncodingAndNoLayerNames) {
+  json caps = chrome_recv_capabilities();
+  // A device that could take rid (it never gets it: the router forwards no layer names).
+  caps["headerExtensions"].push_back({{"kind", "video"},
+                                      {"uri", std::string(kRidUri)},
+                                      {"preferredId", 2},
+                                      {"direction", "sendrecv"}});
+  const auto producer =
+      parse_producer_parameters(MediaKind::video, chrome_vp8_simulcast_parameters());
+  const auto c = consumer_parameters(producer, caps, 7001, 7002);
+  EXPECT_EQ(c.rtp_parameters["encodings"],
+            json::parse(R"([{"ssrc": 7001, "rtx": {"ssrc": 7002}}])"));
+  for (const auto& e : c.rtp_parameters["headerExtensions"]) {
+    EXPECT_NE(e["uri"], kRidUri);
+    EXPECT_NE(e["uri"], kRepairedRidUri);
+    EXPECT_NE(e["uri"], kMidUri);
+  }
+  EXPECT_EQ(c.rtx_payload_type, 102);
 }
 
 TEST(ProducerParameters, TooManyEntriesAreRefused) {

@@ -100,6 +100,34 @@ inline json chrome_vp8_parameters(std::uint32_t ssrc = 1111, std::uint32_t rtx_s
            {{"op", "replace"}, {"path", "/encodings/0/rtx/ssrc"}, {"value", rtx_ssrc}}}));
 }
 
+// What mediasoup-client (Chrome111 handler) sends for transport.produce({encodings: [3]}): the
+// encodings as given plus rid r0..r2 and one scalabilityMode, no SSRCs (Chrome picks them and
+// names each stream with the rtp-stream-id extension, 10; its RTX with repaired-rid, 11).
+inline json chrome_vp8_simulcast_parameters() {
+  json parameters = chrome_vp8_parameters();
+  parameters["headerExtensions"].push_back(
+      {{"uri", "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"},
+       {"id", 10},
+       {"encrypt", false},
+       {"parameters", json::object()}});
+  parameters["headerExtensions"].push_back(
+      {{"uri", "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"},
+       {"id", 11},
+       {"encrypt", false},
+       {"parameters", json::object()}});
+  parameters["encodings"] = json::parse(R"([
+    {"rid": "r0", "active": true, "scaleResolutionDownBy": 4, "maxBitrate": 150000,
+     "scalabilityMode": "L1T3"},
+    {"rid": "r1", "active": true, "scaleResolutionDownBy": 2, "maxBitrate": 500000,
+     "scalabilityMode": "L1T3"},
+    {"rid": "r2", "active": true, "scaleResolutionDownBy": 1, "maxBitrate": 1500000,
+     "scalabilityMode": "L1T3"}
+  ])");
+  // No a=ssrc lines in Chrome's offer, so no cname either.
+  parameters["rtcp"]["cname"] = "";
+  return parameters;
+}
+
 // Chrome's microphone: Opus pt 111, audio-level 1, abs-send-time 2, mid 4.
 inline json chrome_opus_parameters(std::uint32_t ssrc = 3333) {
   json parameters = json::parse(R"({

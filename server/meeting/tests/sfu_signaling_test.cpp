@@ -299,12 +299,17 @@ TEST_F(SfuSignalingTest, ProduceRefusals) {
   json h264 = vp8;
   h264["codecs"][0]["mimeType"] = "video/H264";
   EXPECT_EQ(attempt(send, "video", "screen", h264, "h264").first, "unsupported_codec");
-  json simulcast = vp8;
-  simulcast["encodings"].push_back({{"ssrc", 40}});
-  EXPECT_EQ(attempt(send, "video", "screen", simulcast, "simulcast").first, "bad_rtp_parameters");
+  json four_layers = vp8;
+  for (std::uint32_t ssrc : {40, 41, 42}) four_layers["encodings"].push_back({{"ssrc", ssrc}});
+  EXPECT_EQ(attempt(send, "video", "screen", four_layers, "4 layers").first, "bad_rtp_parameters");
   // The transport tells its streams apart by SSRC: none may repeat another producer's.
   EXPECT_EQ(attempt(send, "video", "screen", chrome_vp8_parameters(11, 50), "ssrc").first,
             "bad_rtp_parameters");
+  json upper_layer_taken = vp8;
+  upper_layer_taken["encodings"].push_back({{"ssrc", 60}, {"rtx", {{"ssrc", 10}}}});
+  const auto taken = attempt(send, "video", "screen", upper_layer_taken, "layer 1 rtx");
+  EXPECT_EQ(taken.first, "bad_rtp_parameters");
+  EXPECT_THAT(taken.second, HasSubstr("ssrc 10 is already sent"));
   EXPECT_EQ(attempt(send, "audio", "mic", chrome_opus_parameters(10), "ssrc").first,
             "bad_rtp_parameters");
   EXPECT_EQ(error_code(call("a", "sfu_produce", {{"transport_id", send}, {"kind", "video"}})),

@@ -49,8 +49,9 @@ TEST_F(MeetingStatsTest, StartsEmptyWithEveryErrorCodeListed) {
     EXPECT_EQ(stats.errors_by_code.at(code), 0u) << code;
   }
   EXPECT_EQ(stats.limits_hit.size(), kLimitCount - 1);
-  for (const auto* limit : {"password_address", "password_room", "password_hashing",
-                            "knocks_per_address", "knock_rate", "chat_rate", "sfu_transports"}) {
+  for (const auto* limit :
+       {"password_address", "password_room", "password_hashing", "knocks_per_address", "knock_rate",
+        "chat_rate", "sfu_transports", "sfu_layers"}) {
     EXPECT_EQ(stats.limits_hit.at(limit), 0u) << limit;
   }
 }

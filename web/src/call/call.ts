@@ -147,6 +147,11 @@ async function dispose(reportLeft: boolean): Promise<void> {
   store.reset()
 }
 
+/** The size of a remote video's tile (device pixels): the SFU sends the simulcast layer it needs. */
+export function reportTileSize(tileId: string, width: number, height: number): void {
+  live?.session.setVideoSize(tileId, width, height)
+}
+
 export async function toggleMic(): Promise<void> {
   const store = useMeetingStore()
   if (!live) return

@@ -38,3 +38,26 @@ export function encodingFor(limits: VideoLimits, trackHeight: number | undefined
     scaleResolutionDownBy: Math.round(scale * 100) / 100,
   }
 }
+
+/**
+ * The camera through the SFU: three simulcast layers, lowest first (¼, ½ and the full picture,
+ * at most 720 rows), each with its own bitrate cap and three temporal layers. The SFU forwards to
+ * each subscriber the layer its tile needs, so the room size does not cap the publisher.
+ */
+export const SIMULCAST_MAX_HEIGHT = 720
+export const SIMULCAST_BITRATES = [150_000, 500_000, 1_500_000] as const
+
+export interface SimulcastEncoding {
+  maxBitrate: number
+  scaleResolutionDownBy: number
+  scalabilityMode: 'L1T3'
+}
+
+export function simulcastEncodings(trackHeight: number | undefined): SimulcastEncoding[] {
+  const top = trackHeight && trackHeight > SIMULCAST_MAX_HEIGHT ? trackHeight / SIMULCAST_MAX_HEIGHT : 1
+  return SIMULCAST_BITRATES.map((maxBitrate, i) => ({
+    maxBitrate,
+    scaleResolutionDownBy: Math.round(top * 2 ** (SIMULCAST_BITRATES.length - 1 - i) * 100) / 100,
+    scalabilityMode: 'L1T3',
+  }))
+}

@@ -160,4 +160,6 @@ export interface ServerEvents {
   sfu_producer_closed: (m: { producer_id: string; user_id?: string }) => void
   sfu_consumer_closed: (m: { consumer_id: string }) => void
   sfu_consumer_forwarding: (m: { consumer_id: string; producer_id: string; user_id: string; forwarded: boolean }) => void
+  /** SFU rooms: encode our simulcast producer's layers up to this one only. */
+  sfu_producer_layers: (m: { producer_id: string; max_spatial_layer: number }) => void
 }

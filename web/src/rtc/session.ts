@@ -151,6 +151,14 @@ export class MeetingSession extends Emitter<SessionEvents> {
     return this.mesh.track(slot)
   }
 
+  /**
+   * The size of the tile showing a remote video (tile id; device pixels, 0×0: hidden). In an SFU
+   * room the server then forwards the simulcast layer that fits.
+   */
+  setVideoSize(tileId: string, width: number, height: number): void {
+    this.sfu.setVideoSize(tileId, width, height)
+  }
+
   /** Which remote videos are on screen (tile ids); the SFU pauses the others. null: all. */
   setVisibleVideos(ids: ReadonlySet<string> | null): void {
     this.sfu.setVisible(ids)
@@ -467,6 +475,10 @@ export class MeetingSession extends Emitter<SessionEvents> {
       if (m && typeof m.consumer_id === 'string' && typeof m.producer_id === 'string' && typeof m.forwarded === 'boolean') {
         this.sfu.setForwarding(m)
       }
+    })
+    on('sfu_producer_layers', (m) => {
+      const max = m?.max_spatial_layer
+      if (typeof m?.producer_id === 'string' && Number.isInteger(max) && max >= 0) this.sfu.setMaxSpatialLayer(m.producer_id, max)
     })
     on('message', (m) => this.emit('message', m))
     on('room_state', (m) => this.emit('roomState', { locked: !!m.locked, waiting_room: !!m.waiting_room, has_password: !!m.has_password }))

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client'
-import { AUDIO_MAX_BITRATE, cameraLimits, encodingFor, screenLimits } from './bitrate'
+import { AUDIO_MAX_BITRATE, encodingFor, screenLimits, simulcastEncodings } from './bitrate'
 import type { Slot, Timers } from './peer'
 import type { ProducerInfo, SfuSource, StreamKind } from './protocol'
 
@@ -7,6 +7,10 @@ import type { ProducerInfo, SfuSource, StreamKind } from './protocol'
 const MAX_TRANSPORT_RETRY_MS = 30_000
 /** The server's bound on `sfu_pin` (docs/protocol.md). */
 export const MAX_PINS = 4
+/** The longest wait for the server's layer-request limit before a tile size is retried. */
+const MAX_LAYERS_RETRY_MS = 10_000
+/** The largest tile dimension the server takes (device pixels). */
+const MAX_TILE_DIMENSION = 16_384
 
 /*
  * The part of mediasoup-client's Device / Transport / Producer / Consumer that SfuClient uses.
@@ -21,6 +25,8 @@ export interface SfuProducer {
   close(): void
   replaceTrack(o: { track: MediaStreamTrack | null }): Promise<void>
   setRtpEncodingParameters(params: RTCRtpEncodingParameters): Promise<void>
+  /** Simulcast: encodes the layers up to `spatialLayer` only. */
+  setMaxSpatialLayer(spatialLayer: number): Promise<void>
 }
 
 export interface SfuConsumer {
@@ -157,14 +163,17 @@ interface Remote {
   consuming: number | null
   /** Whether the server forwards its media (last-N holds back cameras only). */
   forwarded: boolean
+  /** The tile size last sent for the current consumer ("w×h"); null: none yet. */
+  sentSize: string | null
 }
 
 /**
- * Encodings for one published source: a single layer, capped by the mesh's policy for the room
- * size. An array so simulcast can add layers later without touching the callers.
+ * Encodings for one published source. The camera is simulcast (three layers, lowest first: the
+ * SFU picks one per subscriber); the screen is one high-resolution layer capped for the room size
+ * (text must stay readable, and few share at once); audio one capped layer.
  */
 export function encodingsFor(slot: Slot, roomSize: number, height: number | undefined): types.RtpEncodingParameters[] {
-  if (slot === 'camera') return [encodingFor(cameraLimits(roomSize), height)]
+  if (slot === 'camera') return simulcastEncodings(height)
   if (slot === 'screenVideo') return [encodingFor(screenLimits(roomSize), height)]
   return [{ maxBitrate: AUDIO_MAX_BITRATE }]
 }
@@ -184,6 +193,8 @@ export class SfuClient {
   /** The tracks of each remote participant, per stream kind, in arrival order. */
   private readonly peerTracks = new Map<string, Record<StreamKind, MediaStreamTrack[]>>()
   private readonly restartTimers = new Map<SfuTransport, unknown>()
+  /** The tile size of each remote video by videoKey (device pixels), as last reported. */
+  private readonly videoSizes = new Map<string, { width: number; height: number }>()
   private device: SfuDevice | null = null
   private send: SfuTransport | null = null
   private recv: SfuTransport | null = null
@@ -271,14 +282,35 @@ export class SfuClient {
     })
   }
 
-  /** The room size drives the encoder caps (bitrate.ts). */
+  /**
+   * The room size drives the screen's encoder cap (bitrate.ts). The simulcast camera keeps its
+   * layers: mediasoup-client would apply one cap to all of them.
+   */
   setRoomSize(n: number): void {
     if (n === this.roomSize) return
     this.roomSize = n
-    for (const slot of ['camera', 'screenVideo'] as const) {
-      const p = this.producers.get(slot)
-      const enc = encodingsFor(slot, n, p?.track?.getSettings().height)[0]
-      if (p && !p.closed && enc) p.setRtpEncodingParameters(enc).catch((err) => this.opts.onError?.(err))
+    const p = this.producers.get('screenVideo')
+    const enc = encodingsFor('screenVideo', n, p?.track?.getSettings().height)[0]
+    if (p && !p.closed && enc) p.setRtpEncodingParameters(enc).catch((err) => this.opts.onError?.(err))
+  }
+
+  /**
+   * The size of the tile a remote video (key from videoKey) is shown in, in device pixels (0×0:
+   * not visible). The server is told when it changed for that video's consumer
+   * (`sfu_consumer_layers`), and picks the simulcast layer that fits.
+   */
+  setVideoSize(key: string, width: number, height: number): void {
+    const clamp = (v: number) => (Number.isFinite(v) ? Math.min(MAX_TILE_DIMENSION, Math.max(0, Math.round(v))) : 0)
+    this.videoSizes.set(key, { width: clamp(width), height: clamp(height) })
+    for (const r of this.remotes.values()) {
+      if (r.info.kind === 'video' && videoKey(r.info.user_id, streamKindOf(r.info.source)) === key) this.sendLayers(r)
+    }
+  }
+
+  /** `sfu_producer_layers`: nobody receives our layers above `max`, so the encoder skips them. */
+  setMaxSpatialLayer(producerId: string, max: number): void {
+    for (const p of this.producers.values()) {
+      if (p.id === producerId && !p.closed) p.setMaxSpatialLayer(max).catch((err) => this.opts.onError?.(err))
     }
   }
 
@@ -344,6 +376,7 @@ export class SfuClient {
       this.drop(r)
     }
     this.peerTracks.delete(peerId)
+    for (const kind of ['camera', 'screen'] as const) this.videoSizes.delete(videoKey(peerId, kind))
   }
 
   /** Receivers by participant (audio levels for the active speaker). */
@@ -395,7 +428,7 @@ export class SfuClient {
   }
 
   private remember(info: ProducerInfo): Remote {
-    const r: Remote = { info: { ...info }, consumer: null, paused: true, consuming: null, forwarded: true }
+    const r: Remote = { info: { ...info }, consumer: null, paused: true, consuming: null, forwarded: true, sentSize: null }
     this.remotes.set(info.producer_id, r)
     return r
   }
@@ -618,6 +651,9 @@ export class SfuClient {
       this.opts.onPeerMedia?.(r.info.user_id)
       // Consumers start paused on the server: resume what is audible or on screen.
       if (!this.wanted(r)) consumer.pause()
+      // The tile size before the resume: the server then never asks the publisher for a layer
+      // this consumer does not need.
+      this.sendLayers(r)
       this.applyPause(r)
     } catch (err) {
       if (epoch !== this.epoch) return
@@ -659,10 +695,34 @@ export class SfuClient {
       .catch((err) => this.opts.onError?.(err))
   }
 
+  /** Tells the server the size of the tile showing this consumer's video, if it changed. */
+  private sendLayers(r: Remote): void {
+    const c = r.consumer
+    if (!c || c.closed || r.info.kind !== 'video') return
+    const size = this.videoSizes.get(videoKey(r.info.user_id, streamKindOf(r.info.source)))
+    if (!size) return
+    const text = `${size.width}x${size.height}`
+    if (text === r.sentSize) return
+    r.sentSize = text
+    this.opts.request('sfu_consumer_layers', { consumer_id: c.id, width: size.width, height: size.height }).catch((err) => {
+      if (r.consumer !== c) return
+      r.sentSize = null
+      const { code, retryAfterMs } = err as { code?: string; retryAfterMs?: number }
+      if (code === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs <= MAX_LAYERS_RETRY_MS) {
+        this.timers.setTimeout(() => {
+          if (r.consumer === c) this.sendLayers(r)
+        }, retryAfterMs)
+        return
+      }
+      this.opts.onError?.(err)
+    })
+  }
+
   private drop(r: Remote): void {
     const c = r.consumer
     r.consumer = null
     this.setForwarded(r, true)
+    r.sentSize = null
     if (!c) return
     c.close()
     this.removePeerTrack(r.info.user_id, streamKindOf(r.info.source), c.track)
@@ -703,6 +763,7 @@ export class SfuClient {
       r.paused = true
       r.consuming = null
       this.setForwarded(r, true)
+      r.sentSize = null
     }
     this.earlyForwarding.clear()
     this.peerTracks.clear()

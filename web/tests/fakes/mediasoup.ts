@@ -28,6 +28,10 @@ export class FakeProducer implements SfuProducer {
   async setRtpEncodingParameters(p: RTCRtpEncodingParameters) {
     this.encodingUpdates.push(p)
   }
+  maxSpatialLayers: number[] = []
+  async setMaxSpatialLayer(n: number) {
+    this.maxSpatialLayers.push(n)
+  }
 }
 
 export class FakeConsumer implements SfuConsumer {
@@ -175,6 +179,8 @@ export class FakeSfuServer {
   calls: [string, Record<string, unknown>][] = []
   /** Producers of the room by id, so sfu_consume can answer with their owner and source. */
   producers = new Map<string, ProducerInfo>()
+  /** The error sfu_consumer_layers answers the next requests with, one each. */
+  layersErrors: FakeSfuError[] = []
   /** Make one event fail with this error code. */
   failing = new Map<string, string>()
   /** Make the next request of an event fail with this error (then answer normally). */
@@ -197,6 +203,7 @@ export class FakeSfuServer {
       this.failingOnce.delete(event)
       throw once
     }
+    if (event === 'sfu_consumer_layers' && this.layersErrors.length) throw this.layersErrors.shift()
     switch (event) {
       case 'sfu_capabilities':
         return { rtp_capabilities: ROUTER_CAPS } as T

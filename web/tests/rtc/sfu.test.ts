@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SfuClient, encodingsFor, videoKey } from '../../src/rtc/sfu'
-import { cameraLimits } from '../../src/rtc/bitrate'
+import { screenLimits } from '../../src/rtc/bitrate'
 import type { Timers } from '../../src/rtc/peer'
 import type { StreamKind } from '../../src/rtc/protocol'
 import { tileId } from '../../src/layout/tiles'
@@ -100,10 +100,14 @@ describe('SfuClient', () => {
       ['mic', 'audio', send.id],
       ['camera', 'video', send.id],
     ])
-    // VP8 for the camera, capped by the bitrate policy for a room of six; our tracks are not mediasoup's to stop.
+    // VP8 for the camera, simulcast in three layers whatever the room size; our tracks are not mediasoup's to stop.
     const camOpts = send.producers[1]!.options
     expect(camOpts.codec?.mimeType).toBe('video/VP8')
-    expect(camOpts.encodings).toEqual([{ maxBitrate: cameraLimits(6).maxBitrate, maxFramerate: 15, scaleResolutionDownBy: 3 }])
+    expect(camOpts.encodings).toEqual([
+      { maxBitrate: 150_000, scaleResolutionDownBy: 4, scalabilityMode: 'L1T3' },
+      { maxBitrate: 500_000, scaleResolutionDownBy: 2, scalabilityMode: 'L1T3' },
+      { maxBitrate: 1_500_000, scaleResolutionDownBy: 1, scalabilityMode: 'L1T3' },
+    ])
     expect(camOpts.stopTracks).toBe(false)
     expect(send.producers[0]!.options.codec?.mimeType).toBe('audio/opus')
 
@@ -373,16 +377,93 @@ describe('SfuClient', () => {
     expect(await u.sfu.start('me', [], [])).toBe('failed')
   })
 
-  it('adjusts the camera cap when the room grows, and reports stats by participant', async () => {
+  it('adjusts the screen cap when the room grows, never the simulcast camera, and reports stats by participant', async () => {
     const t = setup()
     await t.sfu.setTrack('camera', asTrack(t.cam))
-    t.sfu.setRoomSize(5)
+    await t.sfu.setTrack('screenVideo', asTrack(new FakeTrack('video', 1080)))
+    t.sfu.setRoomSize(3)
     await t.sfu.start('me', [], [t.server.add(producer('a', 'mic'))])
     t.sfu.setRoomSize(9)
-    const p = t.device.last('send').producers[0]!
-    expect(p.encodingUpdates).toEqual([encodingsFor('camera', 9, 720)[0]])
+    const [camera, screen] = t.device.last('send').producers
+    expect(screen!.options.encodings).toEqual([encodingsFor('screenVideo', 3, 1080)[0]])
+    expect(screen!.encodingUpdates).toEqual([encodingsFor('screenVideo', 9, 1080)[0]])
+    expect(screen!.encodingUpdates[0]!.maxBitrate).toBe(screenLimits(9).maxBitrate)
+    expect(camera!.encodingUpdates).toEqual([])
     const stats = await t.sfu.statsByPeer()
     expect(stats.get('a')!.map((e) => e.type).sort()).toEqual(['candidate-pair', 'inbound-rtp', 'outbound-rtp'])
+  })
+
+  it('publishes the camera in three simulcast layers, the top one at most 720 rows', () => {
+    expect(encodingsFor('camera', 2, 1080).map((e) => e.scaleResolutionDownBy)).toEqual([6, 3, 1.5])
+    expect(encodingsFor('camera', 12, 360).map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1])
+    expect(encodingsFor('camera', 12, undefined).every((e) => e.scalabilityMode === 'L1T3')).toBe(true)
+    expect(encodingsFor('screenVideo', 2, 1080)).toHaveLength(1)
+    expect(encodingsFor('audio', 2, undefined)).toHaveLength(1)
+  })
+
+  it('reports each remote video tile size for its consumer, once per change, also to a consumer made later', async () => {
+    const t = setup()
+    const camA = videoKey('a', 'camera')
+    t.sfu.setVideoSize(camA, 639.6, 360.2) // before any consumer: remembered
+    await t.sfu.start('me', [], [producer('a', 'mic'), producer('a', 'camera'), producer('b', 'screen')].map((p) => t.server.add(p)))
+    expect(t.server.named('sfu_consumer_layers')).toEqual([{ consumer_id: 'cons-a-camera', width: 640, height: 360 }])
+    // Sent before the consumer is resumed, so the server never wants more of the publisher first.
+    const order = t.server.calls.map(([e, p]) => `${e} ${String(p.consumer_id)}`)
+    expect(order.indexOf('sfu_consumer_layers cons-a-camera')).toBeLessThan(order.indexOf('sfu_resume_consumer cons-a-camera'))
+    t.sfu.setVideoSize(camA, 640, 360)
+    t.sfu.setVideoSize(videoKey('a', 'screen'), 100, 100) // a shares no screen
+    expect(t.server.named('sfu_consumer_layers')).toHaveLength(1)
+    t.sfu.setVideoSize(videoKey('b', 'screen'), 1920, 1080)
+    t.sfu.setVideoSize(camA, 0, 0)
+    t.sfu.setVideoSize(camA, -5, 1e9) // clamped to what the server takes
+    expect(t.server.named('sfu_consumer_layers').slice(1)).toEqual([
+      { consumer_id: 'cons-b-screen', width: 1920, height: 1080 },
+      { consumer_id: 'cons-a-camera', width: 0, height: 0 },
+      { consumer_id: 'cons-a-camera', width: 0, height: 16_384 },
+    ])
+    // A new consumer of the same video (the server replaced it) gets the size again.
+    t.sfu.consumerClosed('cons-a-camera')
+    t.sfu.addProducer(t.server.add(producer('a', 'camera')))
+    await flush()
+    expect(t.server.named('sfu_consumer_layers')).toHaveLength(5)
+    expect(t.errors).toEqual([])
+  })
+
+  it('retries a tile size the server rate-limited once its wait is over', async () => {
+    const t = setup()
+    await t.sfu.start('me', [], [t.server.add(producer('a', 'camera'))])
+    t.server.layersErrors.push(new FakeSfuError('rate_limited', 'slow down', 500))
+    t.sfu.setVideoSize(videoKey('a', 'camera'), 320, 180)
+    await flush()
+    expect(t.server.named('sfu_consumer_layers')).toHaveLength(1)
+    t.timers.advance(500)
+    await flush()
+    expect(t.server.named('sfu_consumer_layers')).toEqual([
+      { consumer_id: 'cons-a-camera', width: 320, height: 180 },
+      { consumer_id: 'cons-a-camera', width: 320, height: 180 },
+    ])
+    // Other failures are reported, and the next change is sent anyway.
+    t.server.layersErrors.push(new FakeSfuError('unknown_consumer', 'gone'))
+    t.sfu.setVideoSize(videoKey('a', 'camera'), 640, 360)
+    await flush()
+    expect(t.errors.map((e) => (e as FakeSfuError).code)).toEqual(['unknown_consumer'])
+    t.sfu.setVideoSize(videoKey('a', 'camera'), 640, 360)
+    expect(t.server.named('sfu_consumer_layers')).toHaveLength(4)
+  })
+
+  it('turns off the simulcast layers nobody receives when the server says so', async () => {
+    const t = setup()
+    await t.sfu.setTrack('audio', asTrack(t.mic))
+    await t.sfu.setTrack('camera', asTrack(t.cam))
+    await t.sfu.start('me', [], [])
+    const [mic, camera] = t.device.last('send').producers
+    t.sfu.setMaxSpatialLayer(camera!.id, 0)
+    t.sfu.setMaxSpatialLayer(camera!.id, 2)
+    t.sfu.setMaxSpatialLayer('someone-else', 1)
+    await flush()
+    expect(camera!.maxSpatialLayers).toEqual([0, 2])
+    expect(mic!.maxSpatialLayers).toEqual([])
+    expect(t.errors).toEqual([])
   })
 
   it('gives consumers without a mid from the server a unique one (mediasoup-client names m-sections by it)', async () => {

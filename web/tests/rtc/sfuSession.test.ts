@@ -231,6 +231,26 @@ describe('MeetingSession in SFU rooms', () => {
     expect(sig.sfu.named('sfu_resume_consumer')).toEqual([{ consumer_id: consumer.id }])
   })
 
+  it('hands tile sizes to the SFU, and applies sfu_producer_layers to our simulcast camera', async () => {
+    const { sig, device, session } = make()
+    sig.acks = [{ mode: 'sfu', participants: ['a'], producers: [producer('a', 'camera')] }]
+    await session.setTrack('camera', asTrack(new FakeTrack('video')))
+    await session.join('r', 'Me', {})
+    await flush()
+    session.setVideoSize('a:camera', 320, 180)
+    expect(sig.sfu.named('sfu_consumer_layers')).toEqual([{ consumer_id: 'cons-a-camera', width: 320, height: 180 }])
+    const camera = device.last('send').producers[0]!
+    expect(camera.options.encodings).toHaveLength(3)
+    sig.fire('sfu_producer_layers', { producer_id: camera.id, max_spatial_layer: 1 })
+    // Malformed ones are ignored.
+    sig.fire('sfu_producer_layers', { producer_id: camera.id, max_spatial_layer: '2' })
+    sig.fire('sfu_producer_layers', { producer_id: camera.id, max_spatial_layer: -1 })
+    sig.fire('sfu_producer_layers', { max_spatial_layer: 0 })
+    sig.fire('sfu_producer_layers', null)
+    await flush()
+    expect(camera.maxSpatialLayers).toEqual([1])
+  })
+
   it('stats and receivers come from the mesh links in a mesh, from the SFU transports in an SFU room', async () => {
     const mesh = make()
     mesh.sig.acks = [{ participants: ['a'] }]
