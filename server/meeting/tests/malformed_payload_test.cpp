@@ -215,7 +215,8 @@ TEST(MeetingEventsTest, HandlesExactlyTheProtocolEvents) {
                             "sfu_pause_consumer",
                             "sfu_resume_consumer",
                             "sfu_request_keyframe",
-                            "sfu_pin", "sfu_consumer_layers"}) {
+                            "sfu_pin",
+                            "sfu_consumer_layers"}) {
     EXPECT_NE(code(event), "unknown_event") << event;
   }
   for (const auto* event :
