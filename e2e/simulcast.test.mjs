@@ -13,8 +13,9 @@ import { waitFor } from './lib/wait.mjs'
 const MEDIA_MS = timeouts.media
 // 640x360 cameras: the layers are 160x90, 320x180 and 640x360.
 const init = `${smallCamera({ width: 640, height: 360, fps: 10 })};${countPeerConnections()}`
-// Small pages: a 3x3 grid of tiles about 200x150, each of which calls for the smallest layer.
-const viewport = { width: 640, height: 480 }
+// Small pages, yet wide enough (760 px) for the 3x3 grid: tiles about 260x130, each of which
+// calls for the smallest layer.
+const viewport = { width: 800, height: 450 }
 const SMALL = 120 // frame height at most: the 90-line layer (Chromium may scale lower, never higher)
 const BIG = 180 // at least: the 180- or 360-line layer
 

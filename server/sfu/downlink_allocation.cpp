@@ -7,7 +7,7 @@ namespace confab::sfu {
 std::optional<std::uint32_t> DownlinkEstimate::update(std::uint32_t sending,
                                                       Clock::time_point now) {
   const bool fresh = remb_ && remb_at_ && now - *remb_at_ < kRembMaxAge;
-  const bool over_estimate = fresh && sending > 0 && *remb_ < sending * kRembMargin;
+  const bool over_estimate = fresh && falling_ && sending > 0 && *remb_ < sending * kRembMargin;
   const bool lossy = loss_ > kLossThreshold;
   if (over_estimate || lossy) {
     std::uint32_t fits = fresh ? *remb_ : sending;

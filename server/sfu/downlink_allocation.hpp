@@ -2,8 +2,11 @@
 // Bandwidth estimation for one subscriber's downlink, and the sharing of it between the video
 // it receives. The subscriber's browser tells its estimate (REMB, from abs-send-time) and its
 // losses (receiver reports); the SFU has no probes of its own, so it treats them as signs of
-// congestion: it steps down to what the estimate says fits, waits (5 s, doubling to 60 s while
-// congestion comes back), and then tries the subscriber's preferred layers again. A receiver
+// congestion: an estimate that falls (the browser saw queues grow) below what we send, or heavy
+// loss. It then steps down to what the estimate says fits, waits (5 s, doubling to 60 s while
+// congestion comes back), and tries the subscriber's preferred layers again. An estimate that
+// is below what we send but rising is a browser still ramping up (its estimate grows at most
+// ~1.5x the rate it receives), not congestion. A receiver
 // on a constrained link therefore gets smaller layers instead of a frozen picture, and gets the
 // big ones back when the link recovers. Pure logic, no clock of its own.
 #include <array>
@@ -27,6 +30,8 @@ class DownlinkEstimate {
   static constexpr std::uint8_t kLossThreshold = 26;  // ~10 %
 
   void on_remb(std::uint32_t bps, Clock::time_point now) {
+    if (remb_ && *remb_ != bps) falling_ = bps < *remb_;
+    if (!remb_) falling_ = true;  // a first estimate below what we send is news too
     remb_ = bps;
     remb_at_ = now;
   }
@@ -42,6 +47,7 @@ class DownlinkEstimate {
  private:
   std::optional<std::uint32_t> remb_;
   std::optional<Clock::time_point> remb_at_;
+  bool falling_ = false;  // the latest estimate that changed went down
   std::uint8_t loss_ = 0;
   std::optional<std::uint32_t> limit_;
   Clock::duration hold_off_ = kInitialHoldOff;

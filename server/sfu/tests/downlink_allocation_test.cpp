@@ -73,6 +73,21 @@ TEST(DownlinkEstimate, NoLimitUntilTheReceiverSaysItCannotTakeWhatWeSend) {
   EXPECT_TRUE(e.limited());
 }
 
+TEST(DownlinkEstimate, ARisingEstimateBelowWhatWeSendIsARampNotCongestion) {
+  DownlinkEstimate e;
+  const auto t0 = Clock::time_point{} + 100s;
+  e.on_remb(2'000'000, t0);
+  EXPECT_EQ(e.update(1'000'000, t0), std::nullopt);
+  // A bigger layer went on: the browser's estimate trails what it now receives, but grows.
+  e.on_remb(2'100'000, t0 + 1s);
+  EXPECT_EQ(e.update(3'000'000, t0 + 1s), std::nullopt);
+  e.on_remb(2'400'000, t0 + 2s);
+  EXPECT_EQ(e.update(3'000'000, t0 + 2s), std::nullopt);
+  // Until it falls: the queues grew.
+  e.on_remb(1'500'000, t0 + 3s);
+  EXPECT_EQ(e.update(3'000'000, t0 + 3s), 1'500'000u);
+}
+
 TEST(DownlinkEstimate, LossIsCongestionToo) {
   DownlinkEstimate e;
   const auto t0 = Clock::time_point{} + 100s;
