@@ -92,8 +92,10 @@ run_generator() {
 
 for n in $SIZES; do
   wait_quiet "${BENCH_WAIT_QUIET:-0}"
-  # --mesh-max 0: the room is on the SFU from its first member; one media worker.
-  start_server "$TMP" "--mesh-max 0 --room-capacity 1000 --rtc-workers 1 --rtc-port 0" \
+  # --mesh-max 0: the room is on the SFU from its first member; one media worker. --last-n 0:
+  # the participants pick their 9 videos themselves, as with Janus (which has no last-N), so
+  # both servers carry the same streams.
+  start_server "$TMP" "--mesh-max 0 --last-n 0 --room-capacity 1000 --rtc-workers 1 --rtc-port 0" \
     "${NICE[@]}" taskset -c "$SERVER_CPU"
   echo "== confab, $n participants: server pid $SERVER_PID port $PORT" >&2
   run_generator confab --server confab --port "$PORT" -n "$n" --server-pid "$SERVER_PID"
