@@ -10,7 +10,11 @@ namespace confab::sfu {
 
 Consumer::Consumer(const meeting::ConsumerSpec& spec, Producer& producer,
                    WebRtcTransport& transport)
-    : spec_(spec), producer_(producer), transport_(transport), paused_(spec.paused) {
+    : spec_(spec),
+      producer_(producer),
+      transport_(transport),
+      paused_(spec.paused),
+      video_(producer.video()) {
   target_layer_ = preferred_spatial_layer();
   target_temporal_ = preferred_temporal_layer();
 }

@@ -53,9 +53,9 @@ class Consumer {
   // The layer being forwarded; nothing while waiting for the keyframe to start with.
   std::optional<std::size_t> current_layer() const { return current_layer_; }
   std::uint8_t current_temporal_layer() const { return current_temporal_; }
-  // Running but waiting for a keyframe: to start, or to switch to the target layer.
+  // Running video waiting for a keyframe: to start, or to switch to the target layer.
   bool awaiting_keyframe() const {
-    return !paused_ && (!current_layer_ || *current_layer_ != target_layer_);
+    return video_ && !paused_ && (!current_layer_ || *current_layer_ != target_layer_);
   }
   // The layer a keyframe request of this subscriber (PLI, FIR) is for.
   std::size_t keyframe_layer() const { return current_layer_.value_or(target_layer_); }
@@ -98,6 +98,7 @@ class Consumer {
   Producer& producer_;
   WebRtcTransport& transport_;
   bool paused_;
+  bool video_;
   std::uint8_t preferred_spatial_ = UINT8_MAX;
   std::uint8_t preferred_temporal_ = UINT8_MAX;
   std::uint8_t bandwidth_spatial_ = UINT8_MAX;

@@ -10,6 +10,10 @@
 
 namespace confab::sfu {
 
+namespace {
+const std::vector<Consumer*> kNoConsumers;
+}  // namespace
+
 Forwarder::Forwarder(DtlsContext& dtls, DatagramSender& sender, SfuCounters& counters,
                      ClosedHook closed, LevelsHook levels)
     : dtls_(dtls),
@@ -396,8 +400,9 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
     WebRtcTransport& transport = producer->transport();
     if (!transport.connected()) continue;
     // A request can be lost or ignored, and a subscriber that got nothing yet never asks
-    // itself: ask again (rate-limited) while a consumer still waits for a keyframe.
-    for (Consumer* consumer : producer->consumers()) {
+    // itself: ask again (rate-limited) while a consumer still waits for a keyframe. (Audio has
+    // none: its consumers are not walked.)
+    for (Consumer* consumer : producer->video() ? producer->consumers() : kNoConsumers) {
       if (consumer->awaiting_keyframe() && consumer->transport().connected()) {
         producer->want_keyframe(consumer->target_layer());
       }

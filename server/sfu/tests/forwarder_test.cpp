@@ -368,6 +368,28 @@ TEST_F(ForwarderTest, ClosingATransportClosesItsProducersAndTheirConsumers) {
   forwarder_.close_consumer("C1");  // already gone: ignored
 }
 
+TEST_F(ForwarderTest, AudioIsNeverAskedForKeyframes) {
+  TestPeer& a = connect("A", 2);
+  connect("B", 3);
+  meeting::ProducerSpec mic;
+  mic.id = "M1";
+  mic.transport_id = "A";
+  mic.kind = meeting::MediaKind::audio;
+  mic.encodings = {{.ssrc = 3333, .rtx_ssrc = 0, .temporal_layers = 1, .rid = {}}};
+  mic.payload_type = 111;
+  mic.router_payload_type = 100;
+  mic.clock_rate = 48000;
+  mic.paused = true;  // a muted microphone: nothing comes
+  forwarder_.add_producer(mic);
+  meeting::ConsumerSpec c = video_consumer("C1", "B");
+  c.producer_id = "M1";
+  c.kind = meeting::MediaKind::audio;
+  c.payload_type = 100;
+  forwarder_.add_consumer(c);
+  for (int i = 0; i < 10; ++i) advance(std::chrono::milliseconds(300));
+  EXPECT_EQ(a.plis_received(), 0u);
+}
+
 TEST_F(ForwarderTest, SpeechIsMeasuredPerMicrophoneAndAPausedOneReadsSilent) {
   TestPeer& a = connect("A", 2);
   meeting::ProducerSpec mic;
