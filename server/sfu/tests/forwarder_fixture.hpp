@@ -112,6 +112,19 @@ class ForwarderFixture : public ::testing::Test, public DatagramSender {
     return p;
   }
 
+  // An Opus microphone, SSRC 3333, payload type 111 (the router's 100).
+  meeting::ProducerSpec mic_producer(const std::string& transport) {
+    meeting::ProducerSpec p;
+    p.id = "M1";
+    p.transport_id = transport;
+    p.kind = meeting::MediaKind::audio;
+    p.encodings = {{.ssrc = 3333, .rtx_ssrc = 0, .temporal_layers = 1, .rid = {}}};
+    p.payload_type = 111;
+    p.router_payload_type = 100;
+    p.clock_rate = 48000;
+    return p;
+  }
+
   meeting::ConsumerSpec video_consumer(const std::string& id, const std::string& transport,
                                        bool rtx = false) {
     meeting::ConsumerSpec c;

@@ -371,14 +371,7 @@ TEST_F(ForwarderTest, ClosingATransportClosesItsProducersAndTheirConsumers) {
 TEST_F(ForwarderTest, AudioIsNeverAskedForKeyframes) {
   TestPeer& a = connect("A", 2);
   connect("B", 3);
-  meeting::ProducerSpec mic;
-  mic.id = "M1";
-  mic.transport_id = "A";
-  mic.kind = meeting::MediaKind::audio;
-  mic.encodings = {{.ssrc = 3333, .rtx_ssrc = 0, .temporal_layers = 1, .rid = {}}};
-  mic.payload_type = 111;
-  mic.router_payload_type = 100;
-  mic.clock_rate = 48000;
+  meeting::ProducerSpec mic = mic_producer("A");
   mic.paused = true;  // a muted microphone: nothing comes
   forwarder_.add_producer(mic);
   meeting::ConsumerSpec c = video_consumer("C1", "B");
@@ -392,14 +385,7 @@ TEST_F(ForwarderTest, AudioIsNeverAskedForKeyframes) {
 
 TEST_F(ForwarderTest, SpeechIsMeasuredPerMicrophoneAndAPausedOneReadsSilent) {
   TestPeer& a = connect("A", 2);
-  meeting::ProducerSpec mic;
-  mic.id = "M1";
-  mic.transport_id = "A";
-  mic.kind = meeting::MediaKind::audio;
-  mic.encodings = {{.ssrc = 3333, .rtx_ssrc = 0, .temporal_layers = 1, .rid = {}}};
-  mic.payload_type = 111;
-  mic.router_payload_type = 100;
-  mic.clock_rate = 48000;
+  meeting::ProducerSpec mic = mic_producer("A");
   mic.extensions[1] = meeting::kAudioLevelExtensionId;  // the publisher's id 1
   forwarder_.add_producer(mic);
   advance(Forwarder::kAudioLevelInterval);
