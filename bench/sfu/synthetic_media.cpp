@@ -4,9 +4,13 @@
 #include <cstring>
 #include <random>
 
+#include "sfu/byte_io.hpp"
+
 namespace confab::bench::sfu {
 
 namespace {
+using ::confab::sfu::store_u16;
+using ::confab::sfu::store_u32;
 constexpr std::int64_t kAudioInterval = 20'000'000;  // ns
 constexpr std::int64_t kDtxInterval = 400'000'000;
 constexpr std::int64_t kFrameInterval = 33'333'333;
@@ -19,24 +23,17 @@ constexpr std::size_t kHistory = 512;
 constexpr std::uint32_t kMagic = 0xCF5B0001;
 constexpr std::size_t kTrailer = 12;  // magic + send time
 
-void put16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-void put32(std::uint8_t* p, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
-}
 void put_trailer(std::uint8_t* end, std::int64_t now_ns) {
-  put32(end - kTrailer, kMagic);
+  store_u32(end - kTrailer, kMagic);
   std::memcpy(end - 8, &now_ns, 8);
 }
 std::size_t rtp_header(std::uint8_t* p, bool marker, std::uint8_t pt, std::uint16_t seq,
                        std::uint32_t ts, std::uint32_t ssrc) {
   p[0] = 0x80;
   p[1] = static_cast<std::uint8_t>((marker ? 0x80 : 0) | pt);
-  put16(p + 2, seq);
-  put32(p + 4, ts);
-  put32(p + 8, ssrc);
+  store_u16(p + 2, seq);
+  store_u32(p + 4, ts);
+  store_u32(p + 8, ssrc);
   return 12;
 }
 }  // namespace
@@ -86,8 +83,8 @@ void MediaSource::send_audio(std::int64_t now_ns, const Send& send) {
   std::size_t n = rtp_header(p, false, kOpusPayloadType, audio_seq_++, audio_ts_, audio_ssrc_);
   audio_ts_ += speaking_ ? 960 : 960 * 20;
   p[0] |= 0x10;  // extension: 0xBEDE, one word: [id | len 0][V | level]
-  put16(p + n, 0xBEDE);
-  put16(p + n + 2, 1);
+  store_u16(p + n, 0xBEDE);
+  store_u16(p + n + 2, 1);
   p[n + 4] = static_cast<std::uint8_t>(kAudioLevelExtensionId << 4);
   p[n + 5] = speaking_ ? 0x80 | 30 : 127;  // voice activity at -30 dBov, or silence
   p[n + 6] = 0;

@@ -10,10 +10,6 @@
 
 namespace confab::sfu {
 
-namespace {
-const std::vector<Consumer*> kNoConsumers;
-}  // namespace
-
 Forwarder::Forwarder(DtlsContext& dtls, DatagramSender& sender, SfuCounters& counters,
                      ClosedHook closed, LevelsHook levels)
     : dtls_(dtls),
@@ -400,11 +396,13 @@ void Forwarder::send_nacks_and_keyframe_requests(Clock::time_point now) {
     WebRtcTransport& transport = producer->transport();
     if (!transport.connected()) continue;
     // A request can be lost or ignored, and a subscriber that got nothing yet never asks
-    // itself: ask again (rate-limited) while a consumer still waits for a keyframe. (Audio has
-    // none: its consumers are not walked.)
-    for (Consumer* consumer : producer->video() ? producer->consumers() : kNoConsumers) {
-      if (consumer->awaiting_keyframe() && consumer->transport().connected()) {
-        producer->want_keyframe(consumer->target_layer());
+    // itself: ask again (rate-limited) while a consumer still waits for a keyframe. Audio has
+    // none: its consumers are not walked.
+    if (producer->video()) {
+      for (Consumer* consumer : producer->consumers()) {
+        if (consumer->awaiting_keyframe() && consumer->transport().connected()) {
+          producer->want_keyframe(consumer->target_layer());
+        }
       }
     }
     RtcpWriter writer(out_);
